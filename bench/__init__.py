@@ -1,0 +1,1 @@
+"""Benchmarks of the pipeline stages (run as modules: python -m bench.<name>)."""

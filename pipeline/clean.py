@@ -1,0 +1,130 @@
+"""Remove running headers and footers and read the printed page label.
+
+Boilerplate is found by repetition, not by a list of strings: a row in the top or bottom
+band of a page whose text, digits removed, recurs on several pages is a header or footer
+at the same height (three pages are enough: running chapter titles recur only within
+their chapter).
+Rows at the same position and size as recurring boilerplate (a running chapter title
+beside the page number) go too. The page number printed in a removed row becomes the
+page's label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from pipeline.records import Line, Page
+
+BAND = 0.11
+"""Fraction of the page height at the top and at the bottom searched for boilerplate."""
+DIGITS = re.compile(r"\d+")
+MIN_REPEATS_LONG_DOCUMENT = 3
+POSITION_TOLERANCE = 3.0
+"""Points by which the same header or footer may move from page to page."""
+LABEL_PATTERNS = (
+    re.compile(r"\b(?:sida|page|s\.)\s*(\d+)\s*(?:\(\s*\d+\s*\)|av\s+\d+|of\s+\d+|/\s*\d+)?", re.IGNORECASE),
+    re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$"),
+    re.compile(r"^(\d{1,4})\s+\D"),
+    re.compile(r"\D\s+(\d{1,4})$"),
+)
+
+
+def _rows(lines: tuple[Line, ...]) -> list[list[Line]]:
+    """Group segments that share a baseline (a footer's page number and its title)."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda l: (l.top, l.x0)):
+        if rows and abs(rows[-1][0].bottom - line.bottom) < 2.5:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return rows
+
+
+def _row_text(row: list[Line]) -> str:
+    return " ".join(l.text for l in sorted(row, key=lambda l: l.x0))
+
+
+def _signature(text: str) -> str:
+    """Text with digits removed, so that a page number on the left of even pages and on
+    the right of odd pages still matches."""
+    return " ".join(DIGITS.sub(" ", text).split()).casefold()
+
+
+def _band(row: list[Line], page: Page) -> str | None:
+    if row[0].bottom <= page.height * BAND:
+        return "top"
+    if row[0].top >= page.height * (1 - BAND):
+        return "bottom"
+    return None
+
+
+def find_label(texts: list[str]) -> str | None:
+    """The printed page number in boilerplate text ("Sida 5 (52)" → "5"), if any."""
+    for pattern in LABEL_PATTERNS:
+        for text in texts:
+            match = pattern.search(text)
+            if match:
+                return match.group(1)
+    return None
+
+
+def _recurring(occurrences: dict[tuple[str, str], list[tuple[int, float]]], min_repeats: int) -> set[tuple[str, str]]:
+    """Signatures found at (nearly) the same height on at least `min_repeats` pages, two of
+    them adjacent: a kicker that opens every chapter recurs too, but never on consecutive pages."""
+    found = set()
+    for key, places in occurrences.items():
+        for _, bottom in places:
+            pages = {page for page, other in places if abs(other - bottom) <= POSITION_TOLERANCE}
+            if len(pages) >= min_repeats and any(page + 1 in pages for page in pages):
+                found.add(key)
+                break
+    return found
+
+
+def remove_boilerplate(pages: list[Page]) -> list[Page]:
+    """Strip headers and footers from every page and set each page's printed label."""
+    min_repeats = MIN_REPEATS_LONG_DOCUMENT if len(pages) >= 6 else 2
+    band_rows = [[(row, _band(row, page)) for row in _rows(page.lines)] for page in pages]
+
+    occurrences: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    for page, rows in zip(pages, band_rows):
+        for row, band in rows:
+            if band:
+                occurrences[(band, _signature(_row_text(row)))].append((page.number, row[0].bottom))
+                for line in row:
+                    occurrences[(band, _signature(line.text))].append((page.number, line.bottom))
+    recurring = _recurring(occurrences, min_repeats)
+
+    def by_signature(row: list[Line], band: str) -> list[Line]:
+        if (band, _signature(_row_text(row))) in recurring:
+            return row
+        return [line for line in row if (band, _signature(line.text)) in recurring]
+
+    # positions (band, rounded baseline, size) of boilerplate found by its text
+    slots: set[tuple[str, int, float]] = set()
+    for rows in band_rows:
+        for row, band in rows:
+            if band:
+                slots.update((band, round(line.bottom), line.size) for line in by_signature(row, band))
+
+    def in_slot(line: Line, band: str) -> bool:
+        return any((band, round(line.bottom) + d, line.size) in slots for d in (-1, 0, 1))
+
+    cleaned: list[Page] = []
+    for page, rows in zip(pages, band_rows):
+        kept: list[Line] = []
+        removed: list[Line] = []
+        for row, band in rows:
+            boilerplate = by_signature(row, band) if band else []
+            for line in row:
+                if band and (line in boilerplate or in_slot(line, band)):
+                    removed.append(line)
+                else:
+                    kept.append(line)
+        removed_texts = [l.text for l in sorted(removed, key=lambda l: (-l.bottom, l.x0))]
+        cleaned.append(
+            replace(page, lines=tuple(kept), removed=tuple(removed_texts), label=find_label(removed_texts))
+        )
+    return cleaned

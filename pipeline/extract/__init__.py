@@ -1,0 +1,1 @@
+"""Extraction of text and tables from source documents."""

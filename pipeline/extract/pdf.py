@@ -1,0 +1,225 @@
+"""PDF → raw pages: words with font size/weight and position grouped into line segments.
+
+Only this module talks to pdfplumber. It returns lines in top-to-bottom order with
+``region="full"``; cleaning (headers/footers) and layout (columns, blocks) come later.
+Tables are found here because their cells must be removed from the body text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.errors import ExtractionError
+from pipeline.extract.tables import find_tables, inside_any
+from pipeline.layout import find_gutter
+from pipeline.records import Line, Page, Table
+from pipeline.text import normalize_text
+
+log = logging.getLogger(__name__)
+
+BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demi")
+ITALIC_MARKERS = ("italic", "oblique")
+SEGMENT_GAP_EM = 1.6
+"""A horizontal gap wider than this many font sizes splits a row into separate segments
+(column gutters, label/value pairs); justified word spacing stays well below it."""
+GUTTER_GAP_EM = 0.8
+"""At a known column gutter a narrower gap is enough to split, but not a plain word space."""
+
+
+def _is_style(fontname: str, markers: tuple[str, ...]) -> bool:
+    name = fontname.lower()
+    return any(m in name for m in markers)
+
+
+def merge_drop_caps(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Glue a drop cap (one large initial spanning several lines) to the word it starts."""
+    out = list(words)
+    for cap in [w for w in words if len(w["text"]) == 1 and w["text"].isalpha()]:
+        followers = [
+            w
+            for w in out
+            if w is not cap
+            and cap["size"] >= 1.8 * w["size"]
+            and -0.5 <= w["x0"] - cap["x1"] <= 0.3 * w["size"]
+            and abs(w["top"] - cap["top"]) <= 0.6 * w["size"]
+        ]
+        if followers:
+            first = min(followers, key=lambda w: w["top"])
+            first["text"] = cap["text"] + first["text"]
+            first["x0"] = cap["x0"]
+            out.remove(cap)
+    return out
+
+
+def group_rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group words into visual rows by baseline.
+
+    Words share a row when their bottoms are within a quarter of the font size; comparing
+    baselines rather than boxes keeps tightly leaded lines apart. Afterwards a row of small
+    words touching a word of a larger row (a superscript footnote mark) joins that row.
+    """
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(merge_drop_caps(words), key=lambda w: (w["bottom"], w["x0"])):
+        for row in reversed(rows[-4:]):
+            ref = row[-1]
+            if abs(word["bottom"] - ref["bottom"]) <= 0.25 * min(word["size"], ref["size"]):
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    merged = [row for row in rows if not _attach_superscript(row, rows)]
+    return sorted(merged, key=lambda r: (min(w["top"] for w in r), min(w["x0"] for w in r)))
+
+
+def _attach_superscript(row: list[dict[str, Any]], rows: list[list[dict[str, Any]]]) -> bool:
+    """Move a row of small words into the row of the larger word it touches (a footnote mark)."""
+    for word in row:
+        for other in rows:
+            if other is row or not other:
+                continue
+            for target in other:
+                touching = -0.5 <= word["x0"] - target["x1"] <= 1.5 or -0.5 <= target["x0"] - word["x1"] <= 1.5
+                if (
+                    word["size"] < target["size"] * 0.85
+                    and touching
+                    and target["top"] - 1 <= (word["top"] + word["bottom"]) / 2 <= target["bottom"]
+                ):
+                    other.extend(row)
+                    return True
+    return False
+
+
+def _dominant(values: list[Any], weights: list[int]) -> Any:
+    counter: Counter[Any] = Counter()
+    for value, weight in zip(values, weights):
+        counter[value] += weight
+    return counter.most_common(1)[0][0]
+
+
+def _segment_to_line(words: list[dict[str, Any]], page_number: int) -> Line:
+    weights = [len(w["text"]) for w in words]
+    main_size = _dominant([round(w["size"], 1) for w in words], weights)
+    parts: list[str] = []
+    for prev, word in zip([None, *words[:-1]], words):
+        glued = prev is not None and word["x0"] - prev["x1"] < 0.12 * min(word["size"], prev["size"])
+        parts.append(word["text"] if glued or prev is None else " " + word["text"])
+    body_words = [w for w in words if round(w["size"], 1) == main_size] or words
+    return Line(
+        text=normalize_text("".join(parts)),
+        bbox=(
+            min(w["x0"] for w in words),
+            min(w["top"] for w in body_words),
+            max(w["x1"] for w in words),
+            max(w["bottom"] for w in body_words),
+        ),
+        size=main_size,
+        bold=_dominant([_is_style(w["fontname"], BOLD_MARKERS) for w in words], weights),
+        italic=_dominant([_is_style(w["fontname"], ITALIC_MARKERS) for w in words], weights),
+        page=page_number,
+    )
+
+
+def split_segments(row: list[dict[str, Any]], gutter: float | None = None) -> list[list[dict[str, Any]]]:
+    """Split one visual row at wide horizontal gaps, and at a column gutter when one is known
+    (a heading in one column can sit on the same baseline as text in the other)."""
+    row = sorted(row, key=lambda w: w["x0"])
+    segments = [[row[0]]]
+    for word in row[1:]:
+        prev = segments[-1][-1]
+        gap = word["x0"] - prev["x1"]
+        wide = gap > SEGMENT_GAP_EM * min(prev["size"], word["size"])
+        across_gutter = (
+            gutter is not None
+            and prev["x1"] <= gutter + 1
+            and word["x0"] >= gutter - 1
+            and gap > GUTTER_GAP_EM * min(prev["size"], word["size"])
+        )
+        if wide or across_gutter:
+            segments.append([word])
+        else:
+            segments[-1].append(word)
+    return segments
+
+
+def page_lines(words: list[dict[str, Any]], page_number: int, width: float) -> list[Line]:
+    """Turn pdfplumber words into line segments, top to bottom, left to right.
+
+    Rows are cut at wide gaps first; if the segments show a column gutter, rows are cut
+    again wherever a gap straddles it.
+    """
+    rows = group_rows(words)
+
+    def build(gutter: float | None) -> list[Line]:
+        lines = [_segment_to_line(seg, page_number) for row in rows for seg in split_segments(row, gutter)]
+        return [line for line in lines if line.text]
+
+    lines = build(None)
+    gutter = find_gutter(lines, width)
+    return build(gutter) if gutter is not None else lines
+
+
+def _open(path: Path) -> pdfplumber.PDF:
+    if path.stat().st_size == 0:
+        raise ExtractionError(path.name, "the file is empty (0 bytes)", "replace it with the complete PDF")
+    try:
+        return pdfplumber.open(path)
+    except (PdfminerException, PDFSyntaxError, PDFEncryptionError, PDFPasswordIncorrect) as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise ExtractionError(path.name, "the PDF is encrypted", "save an unprotected copy") from exc
+        raise ExtractionError(
+            path.name, f"not a readable PDF ({type(cause).__name__})", "the file may be truncated or damaged"
+        ) from exc
+
+
+def extract_pdf_pages(path: Path) -> tuple[list[Page], dict[str, Any]]:
+    """Read every page of a PDF into raw `Page` records (lines not yet cleaned).
+
+    Returns the pages and the PDF's metadata dictionary. Raises `ExtractionError` for a file
+    that is not a readable PDF, is encrypted, or has no text layer at all.
+    """
+    pdf = _open(path)
+    try:
+        pages: list[Page] = []
+        n_images = 0
+        for number, plumber_page in enumerate(pdf.pages, start=1):
+            tables: list[Table] = find_tables(plumber_page, number)
+            words = [
+                w
+                for w in plumber_page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5)
+                if w.get("upright", True) and not inside_any((w["x0"], w["top"], w["x1"], w["bottom"]), tables)
+            ]
+            n_images += len(plumber_page.images)
+            pages.append(
+                Page(
+                    number=number,
+                    width=float(plumber_page.width),
+                    height=float(plumber_page.height),
+                    lines=tuple(page_lines(words, number, float(plumber_page.width))),
+                    tables=tuple(tables),
+                )
+            )
+            plumber_page.close()
+        metadata = dict(pdf.metadata or {})
+    except ExtractionError:
+        raise
+    except Exception as exc:  # pdfminer raises many types on damaged files mid-document
+        raise ExtractionError(
+            path.name, f"the PDF is damaged ({type(exc).__name__}: {exc})", "re-export or re-download the file"
+        ) from exc
+    finally:
+        pdf.close()
+    if not pages:
+        raise ExtractionError(path.name, "the PDF has no pages")
+    if not any(page.lines or page.tables for page in pages):
+        reason = "no text layer (scanned image only)" if n_images else "no text on any page"
+        raise ExtractionError(path.name, reason, "run OCR on it first, then add the OCR'd PDF")
+    return pages, metadata

@@ -1,0 +1,370 @@
+"""Ruled-table extraction with pdfplumber, and the linear form used to index table rows.
+
+The corpus tables are ruled (drawn lines or thin rectangles), so tables are found with
+pdfplumber's ``lines`` strategy. pdfplumber also reports layout boxes, figure grids and
+framed cover pages as "tables"; ``_looks_like_data`` rejects those, because a false table
+costs more than a missed one: its words are removed from the body text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from statistics import median
+from typing import Any
+
+import pdfplumber
+from pdfplumber import utils
+from pdfplumber.table import Table as PlumberTable
+
+from pipeline.records import BBox, Table
+
+Cell = str | None
+Row = tuple[Cell, ...]
+Chars = list[dict[str, Any]]
+
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+MIN_TEXT_CELL_SHARE = 0.3
+"""Below this share of non-empty cells a ruled grid is a figure or a form, not a table."""
+MAX_MEDIAN_CELL_CHARS = 120
+"""Layout boxes hold paragraphs; data-table cells are short even in the RUS goal tables."""
+BOLD_SHARE = 0.8
+"""A row is a bold (header) row when this share of its non-space characters is bold."""
+CAPTION_MAX_GAP = 16.0
+"""A bold line at most this far above a table is the table's own title (points)."""
+CAPTION_MAX_BODY_LINES = 6
+"""Without an own title, walk up past at most this many body lines to the section heading."""
+INSIDE_TOLERANCE = 1.0
+LINE_TOLERANCE = 2.0
+"""Characters whose tops differ by at most this much sit on one text line (points)."""
+MIN_STACKED_LINES = 3
+
+
+def find_tables(page: pdfplumber.page.Page, page_number: int) -> list[Table]:
+    """Data tables on ``page``, top to bottom, with captions and header-row counts."""
+    grids = []
+    for found in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+        grid = _read_grid(page, found)
+        if grid is not None:
+            grids.append(grid)
+    grids.sort(key=lambda g: (g[2][1], g[2][0]))
+    bboxes = [bbox for _, _, bbox in grids]
+    lines = _text_lines(page, bboxes)
+    own_captions = [_own_caption(lines, bbox) for bbox in bboxes]
+    taken = [line for caption in own_captions for line in caption]
+    tables = []
+    for (rows, bold_rows, bbox), own in zip(grids, own_captions):
+        caption_lines = own or _section_heading(lines, bbox, taken)
+        tables.append(
+            Table(
+                page=page_number,
+                caption=" ".join(line["text"] for line in caption_lines),
+                rows=rows,
+                n_header_rows=_count_header_rows(rows, bold_rows),
+                bbox=bbox,
+            )
+        )
+    return tables
+
+
+def inside_any(bbox: BBox, tables: Iterable[Table]) -> bool:
+    """True when the centre of ``bbox`` (a word or char) lies inside a table's bbox."""
+    x = (bbox[0] + bbox[2]) / 2
+    y = (bbox[1] + bbox[3]) / 2
+    tol = INSIDE_TOLERANCE
+    return any(
+        t.bbox[0] - tol <= x <= t.bbox[2] + tol and t.bbox[1] - tol <= y <= t.bbox[3] + tol
+        for t in tables
+    )
+
+
+def table_word_filter(tables: Sequence[Table]) -> Callable[[dict[str, Any]], bool]:
+    """A keep-predicate for ``page.filter``: True for objects *outside* every table."""
+    return lambda obj: not inside_any((obj["x0"], obj["top"], obj["x1"], obj["bottom"]), tables)
+
+
+def linearize_table(table: Table) -> list[str]:
+    """One searchable string per data row: caption — row label — header: value; …
+
+    Column headers combine the header rows ("2024 (Budget)" under a merged "Budget"),
+    a row whose label cell is covered by a spanning cell inherits the label above, and
+    line breaks inside cells become spaces.
+    """
+    headers = _column_headers(table)
+    strings = []
+    label = ""
+    for row in table.rows[table.n_header_rows :]:
+        if row and row[0] is not None:
+            label = _flat(row[0])
+        values = [
+            f"{headers[j]}: {_flat(cell)}" if headers[j] else _flat(cell)
+            for j, cell in enumerate(row[1:], start=1)
+            if cell
+        ]
+        parts = [p for p in (_flat(table.caption), label, "; ".join(values)) if p]
+        strings.append(" — ".join(parts))
+    return strings
+
+
+def normalize_cell(text: str | None) -> str | None:
+    """Collapse whitespace within each line, drop empty lines, keep ``\\n`` between lines."""
+    if text is None:
+        return None
+    lines = (" ".join(line.split()) for line in text.translate(_LIGATURES).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _read_grid(page: pdfplumber.page.Page, found: PlumberTable) -> tuple[tuple[Row, ...], list[bool], BBox] | None:
+    """Cell texts and per-row boldness of a pdfplumber table; None when it is no data table."""
+    rows: list[Row] = []
+    bold_rows: list[bool] = []
+    col_x0 = sorted({cell[0] for cell in found.cells})
+    for row in found.rows:
+        row_chars = [c for c in page.chars if _centre_inside(c, row.bbox)]
+        cells: list[Chars | None] = []
+        for j, cell in enumerate(row.cells):
+            if j < len(cells):
+                continue  # a column already filled by splitting a spanning cell
+            if cell is None:
+                cells.append(None)
+            else:
+                cells.extend(_split_spanning(cell, [c for c in row_chars if _centre_inside(c, cell)], col_x0))
+        for sub_row in _split_stacked(cells):
+            rows.append(tuple(None if chars is None else _text(chars) for chars in sub_row))
+            bold_rows.append(_is_bold([c for chars in sub_row if chars for c in chars]))
+    rows, bold_rows = _drop_empty(rows, bold_rows)
+    if not _looks_like_data(rows):
+        return None
+    x0, top, x1, bottom = found.bbox
+    return tuple(rows), bold_rows, (float(x0), float(top), float(x1), float(bottom))
+
+
+def _text(chars: Chars) -> str:
+    return normalize_cell(utils.extract_text(chars)) or "" if chars else ""
+
+
+def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]) -> list[Chars | None]:
+    """A cell's characters; per column when the cell is a spanning cell that should not be.
+
+    Tables ruled only between rows (or with vertical rules only in the header) come out of
+    pdfplumber as one cell spanning all columns per row. When such a cell's words fall
+    into two or more of the columns it spans and no word straddles a column border, its
+    characters are split per column (empty columns become ``""``). A real merged cell
+    ("Budget" centred over three year columns) has its text in one column or across a
+    border, and stays merged (``None`` in the covered columns).
+    """
+    edges = [x for x in col_x0 if cell[0] - INSIDE_TOLERANCE < x < cell[2] - INSIDE_TOLERANCE]
+    if len(edges) > 1 and chars:
+        borders = edges[1:]
+        words = utils.extract_words(chars)
+        straddles = any(w["x0"] < x - INSIDE_TOLERANCE < w["x1"] - 2 * INSIDE_TOLERANCE for w in words for x in borders)
+        spans = list(zip(edges, [*borders, cell[2]]))
+        columns = [[c for c in chars if lo <= (c["x0"] + c["x1"]) / 2 < hi] for lo, hi in spans]
+        if not straddles and sum(1 for col in columns if _visible(col)) > 1:
+            return list(columns)
+    return [chars]
+
+
+def _split_stacked(cells: list[Chars | None]) -> list[list[Chars | None]]:
+    """Split a row that holds several records, one per text line, for lack of row rules.
+
+    Only when the label cell has at least ``MIN_STACKED_LINES`` lines and every other cell
+    holds one number per label line: multi-line labels and paragraphs stay one row.
+    """
+    label = cells[0] if cells else None
+    label_lines = _text_lines_of(label or [])
+    others = [chars for chars in cells[1:] if chars is not None and _visible(chars)]
+    if len(label_lines) < MIN_STACKED_LINES or not others:
+        return [cells]
+    tops = [top for top, _ in label_lines]
+    for chars in others:
+        for top, line in _text_lines_of(chars):
+            aligned = any(abs(top - t) <= LINE_TOLERANCE for t in tops)
+            text = _text(line)
+            if not (aligned and (_is_numeric_value(text) or _YEAR.match(text))):
+                return [cells]
+    return [
+        [
+            None if chars is None else [c for c in chars if abs(c["top"] - top) <= LINE_TOLERANCE]
+            for chars in cells
+        ]
+        for top in tops
+    ]
+
+
+def _text_lines_of(chars: Chars) -> list[tuple[float, Chars]]:
+    """Visible characters grouped into lines by their top, top to bottom."""
+    lines: list[tuple[float, Chars]] = []
+    for char in sorted(_visible(chars), key=lambda c: c["top"]):
+        if lines and char["top"] - lines[-1][0] <= LINE_TOLERANCE:
+            lines[-1][1].append(char)
+        else:
+            lines.append((char["top"], [char]))
+    return lines
+
+
+def _visible(chars: Chars) -> Chars:
+    return [c for c in chars if c["text"].strip()]
+
+
+def _centre_inside(obj: dict[str, Any], bbox: Sequence[float]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
+
+
+def _is_bold(chars: Chars) -> bool:
+    visible = _visible(chars)
+    if not visible:
+        return False
+    bold = sum(1 for c in visible if _BOLD_FONT.search(c.get("fontname", "")))
+    return bold >= BOLD_SHARE * len(visible)
+
+
+def _drop_empty(rows: list[Row], bold_rows: list[bool]) -> tuple[list[Row], list[bool]]:
+    """Drop rows and columns without any text (spacer rows, double rules, split borders)."""
+    keep_rows = [i for i, row in enumerate(rows) if any(row)]
+    rows = [rows[i] for i in keep_rows]
+    bold_rows = [bold_rows[i] for i in keep_rows]
+    n_cols = max((len(r) for r in rows), default=0)
+    keep_cols = [j for j in range(n_cols) if any(j < len(r) and r[j] for r in rows)]
+    return [tuple(row[j] for j in keep_cols) for row in rows], bold_rows
+
+
+def _looks_like_data(rows: Sequence[Row]) -> bool:
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return False
+    texts = [cell for row in rows for cell in row if cell]
+    real = sum(1 for row in rows for cell in row if cell is not None)
+    return len(texts) >= MIN_TEXT_CELL_SHARE * real and median(map(len, texts)) <= MAX_MEDIAN_CELL_CHARS
+
+
+def _is_numeric_value(cell: Cell) -> bool:
+    if not cell:
+        return False
+    text = _flat(cell)
+    return bool(_NUMBER.match(text)) and not _YEAR.match(text)
+
+
+def _count_header_rows(rows: Sequence[Row], bold_rows: Sequence[bool]) -> int:
+    """Leading bold rows; without bold, the rows before the first row of numeric data.
+
+    Year labels ("2023") are numbers but head columns, so they do not count as data.
+    Tables without numeric data fall back to one header row, the common convention.
+    """
+    n_bold = next((i for i, bold in enumerate(bold_rows) if not bold), len(bold_rows))
+    if 0 < n_bold < len(rows):
+        return n_bold
+    first_data = next(
+        (i for i, row in enumerate(rows) if any(_is_numeric_value(c) for c in row[1:])), None
+    )
+    if not first_data:
+        return 1
+    return min(first_data, len(rows) - 1)
+
+
+def _column_headers(table: Table) -> list[str]:
+    """One label per column from the header rows, merged cells resolved.
+
+    A ``None`` header cell continues the cell to its left when that one is a real cell
+    or itself continued to the left (a merged group header); otherwise it continues
+    the cell above (a header spanning rows).
+    """
+    n_cols = table.n_cols
+    parts: list[list[str]] = [[] for _ in range(n_cols)]
+    above: list[str] = [""] * n_cols
+    for row in table.rows[: table.n_header_rows]:
+        resolved: list[str] = []
+        horizontal = False
+        for j in range(n_cols):
+            cell = row[j] if j < len(row) else ""
+            if cell is not None:
+                text, horizontal = _flat(cell), True
+            elif horizontal and j > 0:
+                text = resolved[j - 1]
+            else:
+                text, horizontal = above[j], False
+            resolved.append(text)
+            if text and text not in parts[j]:
+                parts[j].append(text)
+        above = resolved
+    return [_combine(p) for p in parts]
+
+
+def _combine(parts: list[str]) -> str:
+    """``["Budget", "2024"]`` → ``"2024 (Budget)"``: the lowest header part leads."""
+    if not parts:
+        return ""
+    *groups, leaf = parts
+    return f"{leaf} ({' / '.join(groups)})" if groups else leaf
+
+
+def _text_lines(page: pdfplumber.page.Page, table_bboxes: Sequence[BBox]) -> list[dict[str, Any]]:
+    """Text lines outside the tables, bottom-most first, with size and boldness."""
+    lines = []
+    for line in page.extract_text_lines(return_chars=True):
+        if any(_centre_inside(line, bbox) for bbox in table_bboxes):
+            continue
+        chars = [c for c in line["chars"] if c["text"].strip()]
+        lines.append(
+            {
+                "text": normalize_cell(line["text"]) or "",
+                "x0": line["x0"],
+                "x1": line["x1"],
+                "top": line["top"],
+                "bottom": line["bottom"],
+                "size": median(c["size"] for c in chars) if chars else 0.0,
+                "bold": _is_bold(chars),
+            }
+        )
+    return sorted(lines, key=lambda line: -line["bottom"])
+
+
+def _lines_above(lines: Sequence[dict[str, Any]], bbox: BBox) -> list[dict[str, Any]]:
+    """Lines above the table that overlap it horizontally, nearest first."""
+    return [
+        line
+        for line in lines
+        if line["bottom"] <= bbox[1] + INSIDE_TOLERANCE and line["x1"] > bbox[0] and line["x0"] < bbox[2]
+    ]
+
+
+def _bold_block(above: Sequence[dict[str, Any]], start: int) -> list[dict[str, Any]]:
+    """The bold line at ``start`` plus the bold lines of the same size right above it (a wrapped title)."""
+    block = [above[start]]
+    for line in above[start + 1 :]:
+        last = block[-1]
+        same_size = abs(line["size"] - last["size"]) < 0.5
+        if not (line["bold"] and same_size and last["top"] - line["bottom"] <= 0.8 * last["size"]):
+            break
+        block.append(line)
+    return block[::-1]
+
+
+def _own_caption(lines: Sequence[dict[str, Any]], bbox: BBox) -> list[dict[str, Any]]:
+    """The table's own title: a bold line block directly above it."""
+    above = _lines_above(lines, bbox)
+    if above and above[0]["bold"] and bbox[1] - above[0]["bottom"] <= CAPTION_MAX_GAP:
+        return _bold_block(above, 0)
+    return []
+
+
+def _section_heading(
+    lines: Sequence[dict[str, Any]], bbox: BBox, taken: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The nearest bold heading above, past a few lines of lead text and other tables' titles."""
+    above = [line for line in _lines_above(lines, bbox) if not any(line is t for t in taken)]
+    for i, line in enumerate(above[: CAPTION_MAX_BODY_LINES + 1]):
+        if line["bold"]:
+            return _bold_block(above, i)
+    return []

@@ -1,0 +1,122 @@
+"""Reading order on a page: columns, full-width blocks between them, and paragraph blocks.
+
+A column gutter is a vertical strip in the middle of the page that no line crosses while
+several lines end just left of it and start just right of it. Lines that cross the gutter
+are full-width (headings, lead texts); they cut the page into bands, and inside each band
+the left column is read before the right one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from pipeline.records import Line, Page
+
+MIN_COLUMN_LINES = 4
+GUTTER_MIN_WIDTH = 6.0
+FULL_WIDTH_REACH = 20.0
+"""Points a line must reach past the gutter on both sides to count as full-width."""
+
+
+def find_gutter(lines: list[Line], width: float) -> float | None:
+    """The x position of a two-column gutter, or None for a single-column page."""
+    if len(lines) < 2 * MIN_COLUMN_LINES:
+        return None
+    left_edge = min(l.x0 for l in lines)
+    right_edge = max(l.x1 for l in lines)
+    span = right_edge - left_edge
+    if span < width * 0.4:
+        return None
+    # full-width lines (lead texts, wide headings) cross any gutter: judge by column-wide lines
+    narrow = [l for l in lines if l.x1 - l.x0 < 0.55 * span]
+    best: tuple[int, float, float] | None = None  # (crossings, -run width, centre)
+    run_start: float | None = None
+    x = left_edge + 0.3 * span
+    step = 1.0
+    while x <= left_edge + 0.7 * span + step:
+        crossing = sum(1 for l in narrow if l.x0 < x < l.x1)
+        free = crossing <= max(1, len(narrow) // 25) and x <= left_edge + 0.7 * span
+        if free and run_start is None:
+            run_start = x
+        elif not free and run_start is not None:
+            run_width = x - run_start
+            if run_width >= GUTTER_MIN_WIDTH:
+                centre = (run_start + x) / 2
+                candidate = (sum(1 for l in narrow if l.x0 < centre < l.x1), -run_width, centre)
+                if best is None or candidate < best:
+                    best = candidate
+            run_start = None
+        x += step
+    if best is None:
+        return None
+    gutter = best[2]
+    left = [l for l in narrow if gutter - 0.25 * span < l.x1 <= gutter]
+    right = [l for l in narrow if gutter <= l.x0 < gutter + 0.15 * span]
+    # a real second column starts at one left edge, and holds a good share of the page's lines
+    right_edges = Counter(round(l.x0) for l in right)
+    if not right:
+        return None
+    right_start = right_edges.most_common(1)[0][0]
+    aligned = sum(n for x, n in right_edges.items() if abs(x - right_start) <= 2)
+    enough = max(MIN_COLUMN_LINES, 0.15 * len(lines))
+    if len(left) < enough or aligned < enough:
+        return None
+    return gutter
+
+
+def is_full_width(line: Line, gutter: float) -> bool:
+    """A line that reaches well into the right column; a column-1 heading that merely
+    overhangs the gutter is still column 1."""
+    return line.x0 < gutter - FULL_WIDTH_REACH and line.x1 > gutter + FULL_WIDTH_REACH
+
+
+def order_page(page: Page) -> Page:
+    """Put a page's lines in reading order and tag them with their region."""
+    lines = sorted(page.lines, key=lambda l: (l.top, l.x0))
+    gutter = find_gutter(lines, page.width)
+    if gutter is None:
+        ordered = [replace(l, region="full") for l in lines]
+    else:
+        ordered = []
+        band: list[Line] = []
+        for line in lines:
+            if is_full_width(line, gutter):
+                ordered.extend(_read_band(band, gutter))
+                band = []
+                ordered.append(replace(line, region="full"))
+            else:
+                band.append(line)
+        ordered.extend(_read_band(band, gutter))
+    return replace(page, lines=tuple(assign_blocks(ordered)))
+
+
+def _read_band(band: list[Line], gutter: float) -> list[Line]:
+    left = [replace(l, region="col1") for l in band if l.x0 < gutter]
+    right = [replace(l, region="col2") for l in band if l.x0 >= gutter]
+    if not right or not left:
+        return [replace(l, region="full") for l in band]
+    return left + right
+
+
+def assign_blocks(lines: list[Line]) -> list[Line]:
+    """Number paragraph blocks: a new block starts at a region change, a vertical gap
+    wider than the line spacing, or a change of font size or weight."""
+    out: list[Line] = []
+    block = 0
+    prev: Line | None = None
+    for line in lines:
+        if prev is not None:
+            gap = line.top - prev.bottom
+            new_block = (
+                line.region != prev.region
+                or gap > 0.6 * max(line.size, prev.size)
+                or gap < -2  # moved up: a new column or band
+                or abs(line.size - prev.size) > 0.6
+                or line.bold != prev.bold
+                or line.italic != prev.italic
+            )
+            block += int(new_block)
+        out.append(replace(line, block=block))
+        prev = line
+    return out
