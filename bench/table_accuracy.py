@@ -45,6 +45,7 @@ N_ICDAR = 19
 """Entries 0–18 of expected.json are ICDAR 2013 (kind A), the rest camelot outputs (kind B)."""
 
 Grid = Sequence[Sequence[str | None]]
+COLUMNS = ("table", "found", "cells", "accuracy", "text err", "struct err", "rows -/+", "cols -/+")
 
 
 @dataclass
@@ -160,10 +161,14 @@ def score(name: str, page: int, expected: Grid, predicted: Grid | None) -> Table
     )
 
 
-def best_match(name: str, page: int, expected: Grid, candidates: Sequence[Table], none_as_empty: bool) -> TableScore:
+def best_match(
+    name: str, page: int, expected: Grid, candidates: Sequence[Table], none_as_empty: bool
+) -> TableScore:
     """Score against every predicted table on the page and keep the best."""
     expected = without_empty_lines(expected)
-    grids = [without_empty_lines([[normalize(c, none_as_empty) for c in r] for r in t.rows]) for t in candidates]
+    grids = [
+        without_empty_lines([[normalize(c, none_as_empty) for c in r] for r in t.rows]) for t in candidates
+    ]
     scores = [score(name, page, expected, g) for g in grids] or [score(name, page, expected, None)]
     return max(scores, key=lambda s: (s.correct, -s.structure_errors))
 
@@ -217,6 +222,10 @@ def summarize(scores: Sequence[TableScore]) -> dict[str, float | int]:
     }
 
 
+def _as_json(score: TableScore) -> dict:
+    return {**asdict(score), "accuracy": round(score.accuracy, 4), "mismatches": score.mismatches[:5]}
+
+
 def run() -> dict:
     start = time.perf_counter()
     ground_truth = json.loads((CORPUS / "ground_truth.json").read_text(encoding="utf-8"))
@@ -227,7 +236,7 @@ def run() -> dict:
     return {
         "summary": summary,
         "tables": {
-            name: [{**asdict(s), "accuracy": round(s.accuracy, 4), "mismatches": s.mismatches[:5]} for s in scores]
+            name: [_as_json(s) for s in scores]
             for name, scores in suites.items()
         },
         "seconds": round(time.perf_counter() - start, 1),
@@ -237,7 +246,7 @@ def run() -> dict:
 def _print(results: dict, console: Console) -> None:
     for name, rows in results["tables"].items():
         table = RichTable(title=f"{name}: per table")
-        for column in ("table", "found", "cells", "accuracy", "text err", "struct err", "rows -/+", "cols -/+"):
+        for column in COLUMNS:
             table.add_column(column)
         for r in rows:
             table.add_row(
@@ -261,13 +270,15 @@ def _print(results: dict, console: Console) -> None:
     console.print(summary)
 
 
-def main(as_json: bool = typer.Option(False, "--json", help="Print the results as JSON instead of tables.")) -> None:
+def main(
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON instead of tables."),
+) -> None:
     results = run()
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     else:
-        _print(results, Console())
+        _print(results, Console(width=max(Console().width, 140)))
 
 
 if __name__ == "__main__":

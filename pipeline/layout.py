@@ -71,17 +71,44 @@ def is_full_width(line: Line, gutter: float) -> bool:
     return line.x0 < gutter - FULL_WIDTH_REACH and line.x1 > gutter + FULL_WIDTH_REACH
 
 
-def order_page(page: Page) -> Page:
-    """Put a page's lines in reading order and tag them with their region."""
+def fits_gutter(lines: list[Line], gutter: float) -> bool:
+    """True when a gutter found on other pages also splits this page: no column line
+    crosses it and some lines stand side by side across it."""
+    column_lines = [l for l in lines if not is_full_width(l, gutter)]
+    if any(l.x0 < gutter < l.x1 for l in column_lines):
+        return False
+    left = [l for l in column_lines if l.x1 <= gutter]
+    right = [l for l in column_lines if l.x0 >= gutter]
+    return any(a.top < b.bottom and b.top < a.bottom for a in left for b in right)
+
+
+def order_pages(pages: list[Page]) -> list[Page]:
+    """Reading order for every page of a document.
+
+    A page with only a few column lines (a short two-column tail under a table) cannot
+    show its gutter by itself; it borrows the gutter most pages of the document have.
+    """
+    gutters = [find_gutter(sorted(p.lines, key=lambda l: (l.top, l.x0)), p.width) for p in pages]
+    common = Counter(round(g) for g in gutters if g is not None).most_common(1)
+    fallback = float(common[0][0]) if common else None
+    ordered = []
+    for page, gutter in zip(pages, gutters):
+        if gutter is None and fallback is not None and fits_gutter(list(page.lines), fallback):
+            gutter = fallback
+        ordered.append(order_page(page, gutter))
+    return ordered
+
+
+def order_page(page: Page, gutter: float | None) -> Page:
+    """Put a page's lines in reading order, given its column gutter (None: one column)."""
     lines = sorted(page.lines, key=lambda l: (l.top, l.x0))
-    gutter = find_gutter(lines, page.width)
     if gutter is None:
         ordered = [replace(l, region="full") for l in lines]
     else:
         ordered = []
         band: list[Line] = []
         for line in lines:
-            if is_full_width(line, gutter):
+            if is_full_width(line, gutter) or (not band and ordered and _continues(ordered[-1], line)):
                 ordered.extend(_read_band(band, gutter))
                 band = []
                 ordered.append(replace(line, region="full"))
@@ -89,6 +116,16 @@ def order_page(page: Page) -> Page:
                 band.append(line)
         ordered.extend(_read_band(band, gutter))
     return replace(page, lines=tuple(assign_blocks(ordered)))
+
+
+def _continues(prev: Line, line: Line) -> bool:
+    """A shorter next line of a full-width heading is still part of it."""
+    return (
+        prev.region == "full"
+        and (prev.size, prev.bold) == (line.size, line.bold)
+        and abs(prev.x0 - line.x0) <= 2
+        and 0 <= line.top - prev.bottom <= 0.6 * line.size
+    )
 
 
 def _read_band(band: list[Line], gutter: float) -> list[Line]:

@@ -162,5 +162,6 @@ class Document:
     pages: tuple[Page, ...]
     sections: tuple[Section, ...]
     tables: tuple[Table, ...]
+    headings: tuple[Heading, ...] = ()
     passages: tuple[Passage, ...] = ()
     warnings: tuple[str, ...] = field(default=())

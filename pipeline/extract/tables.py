@@ -53,6 +53,8 @@ def find_tables(page: pdfplumber.page.Page, page_number: int) -> list[Table]:
         grid = _read_grid(page, found)
         if grid is not None:
             grids.append(grid)
+    if not grids:
+        return []
     grids.sort(key=lambda g: (g[2][1], g[2][0]))
     bboxes = [bbox for _, _, bbox in grids]
     lines = _text_lines(page, bboxes)
@@ -124,7 +126,9 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _read_grid(page: pdfplumber.page.Page, found: PlumberTable) -> tuple[tuple[Row, ...], list[bool], BBox] | None:
+def _read_grid(
+    page: pdfplumber.page.Page, found: PlumberTable
+) -> tuple[tuple[Row, ...], list[bool], BBox] | None:
     """Cell texts and per-row boldness of a pdfplumber table; None when it is no data table."""
     rows: list[Row] = []
     bold_rows: list[bool] = []
@@ -138,7 +142,8 @@ def _read_grid(page: pdfplumber.page.Page, found: PlumberTable) -> tuple[tuple[R
             if cell is None:
                 cells.append(None)
             else:
-                cells.extend(_split_spanning(cell, [c for c in row_chars if _centre_inside(c, cell)], col_x0))
+                cell_chars = [c for c in row_chars if _centre_inside(c, cell)]
+                cells.extend(_split_spanning(cell, cell_chars, col_x0))
         for sub_row in _split_stacked(cells):
             rows.append(tuple(None if chars is None else _text(chars) for chars in sub_row))
             bold_rows.append(_is_bold([c for chars in sub_row if chars for c in chars]))
@@ -153,7 +158,7 @@ def _text(chars: Chars) -> str:
     return normalize_cell(utils.extract_text(chars)) or "" if chars else ""
 
 
-def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]) -> list[Chars | None]:
+def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]) -> list[Chars]:
     """A cell's characters; per column when the cell is a spanning cell that should not be.
 
     Tables ruled only between rows (or with vertical rules only in the header) come out of
@@ -167,11 +172,13 @@ def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]
     if len(edges) > 1 and chars:
         borders = edges[1:]
         words = utils.extract_words(chars)
-        straddles = any(w["x0"] < x - INSIDE_TOLERANCE < w["x1"] - 2 * INSIDE_TOLERANCE for w in words for x in borders)
+        straddles = any(
+            w["x0"] < x - INSIDE_TOLERANCE and w["x1"] > x + INSIDE_TOLERANCE for w in words for x in borders
+        )
         spans = list(zip(edges, [*borders, cell[2]]))
         columns = [[c for c in chars if lo <= (c["x0"] + c["x1"]) / 2 < hi] for lo, hi in spans]
         if not straddles and sum(1 for col in columns if _visible(col)) > 1:
-            return list(columns)
+            return columns
     return [chars]
 
 

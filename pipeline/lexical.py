@@ -1,0 +1,165 @@
+"""The lexical side of search: analysed terms, a BM25 index over them, and highlighting.
+
+Documents and queries go through the same :func:`analyze`, so they meet on the same terms:
+lower-cased lemmas without stopwords. The lemma lookup table misses most Swedish compounds
+("kompetensförsörjningen"), so a word the table does not know is normalised by
+
+1. its longest tail that the table knows, lemmatised, behind the untouched head
+   ("kompetens" + "försörjningen" → "kompetensförsörjning"); else
+2. stripping one definite/plural/genitive ending ("-arna", "-en", "-ens", …), keeping a stem
+   of at least :data:`MIN_STEM` letters.
+
+Compounds are not split into extra terms: the dense retriever covers that recall, and an
+extra "försörjning" term would also pull in "energiförsörjning".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH_STOP_WORDS
+
+from pipeline import nlp
+
+KEPT_SWEDISH_WORDS = frozenset({"beslut", "beslutat", "beslutit"})
+"""Words of spaCy's Swedish stop list that carry meaning in governing documents."""
+EXTRA_SWEDISH_STOP_WORDS = frozenset(
+    {"är", "behöver", "behövs", "görs", "göras", "gjordes", "dels", "vars", "funnits", "se", "ser", "ses", "sett", "såg"}
+)
+"""Frequent forms of function words that spaCy's Swedish stop list lacks ("hur ser … ut?")."""
+
+MIN_STEM = 4
+"""Fewest letters a suffix-stripped stem may keep."""
+MIN_COMPOUND_HEAD = 3
+MIN_COMPOUND_TAIL = 5
+"""Shortest tail tried as the last part of a compound: short tails match by chance ("eten")."""
+
+SWEDISH_ENDINGS = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ets", "nas", "en", "et", "na", "s")
+"""Definite, plural and genitive endings, longest first."""
+
+_BASE_FORM_END = re.compile(r"(?:het|[ae]ns|[sxzui]s)$")
+"""Word ends that belong to a base form ("enlighet", "transparens", "balans", "status",
+"process"); no ending is stripped from such a word."""
+
+_WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
+
+
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """Stopwords of ``lang``, as written (Swedish abbreviations count as stopwords).
+
+    They are matched against the written word, not its lemma: the lemma table maps content
+    words onto function words ("varor" → "vara", "män" → "man"), while spaCy's lists
+    already spell out the inflected forms of the function words.
+    """
+    if lang == "en":
+        return frozenset(ENGLISH_STOP_WORDS)
+    return (
+        frozenset(SWEDISH_STOP_WORDS) - KEPT_SWEDISH_WORDS
+        | EXTRA_SWEDISH_STOP_WORDS
+        | nlp.SWEDISH_ABBREVIATIONS
+    )
+
+
+def _strip_ending(word: str) -> str:
+    if _BASE_FORM_END.search(word):
+        return word
+    for ending in SWEDISH_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def normalize_swedish(word: str) -> str:
+    """Normalise a lower-cased Swedish word that the lemma table does not know.
+
+    Hyphenated words normalise their last part ("it-systemen" → "it-system").
+    """
+    head, hyphen, last = word.rpartition("-")
+    if hyphen:
+        return head + hyphen + (nlp.lexicon("sv").lookup(last) or normalize_swedish(last))
+    lexicon = nlp.lexicon("sv")
+    for split in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1):
+        tail = lexicon.lookup(word[split:])
+        if tail is not None:
+            return word[:split] + tail
+    stem = _strip_ending(word)
+    if stem == word:
+        return word
+    return lexicon.lookup(stem) or stem
+
+
+def _term(word: nlp.Word, lang: str) -> str | None:
+    """The analysed term of one word, or ``None`` for a stopword."""
+    stops = stop_words(lang)
+    lower = word.text.lower()
+    if lower in stops or lower.rstrip(".") in stops:
+        return None
+    unknown = nlp.lexicon(lang).lookup(word.lemma) is None
+    if lang == "sv" and unknown and _WORD.match(word.lemma):
+        return normalize_swedish(word.lemma)
+    return word.lemma
+
+
+def _analysed_words(text: str, lang: str) -> list[tuple[nlp.Word, str]]:
+    lang = nlp.resolve_language(lang)
+    return [(word, term) for word in nlp.words(text, lang) if (term := _term(word, lang))]
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    """Search terms of ``text``: lemmas, stopwords removed, Swedish inflections normalised."""
+    return [term for _, term in _analysed_words(text, lang)]
+
+
+def highlight_spans(text: str, query: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of the words of ``text`` whose term matches a term of ``query``."""
+    wanted = set(analyze(query, lang))
+    return [(word.start, word.end) for word, term in _analysed_words(text, lang) if term in wanted]
+
+
+class LexicalIndex:
+    """BM25 (bm25s, Lucene variant) over pre-analysed token lists; rows keep corpus order."""
+
+    def __init__(self, retriever: bm25s.BM25) -> None:
+        self._retriever = retriever
+
+    @classmethod
+    def build(cls, docs_tokens: list[list[str]]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        retriever.index(docs_tokens, show_progress=False)
+        return cls(retriever)
+
+    def __len__(self) -> int:
+        return int(self._retriever.scores["num_docs"])
+
+    def search(
+        self, query_tokens: list[str], k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The ``k`` best rows as (row, score), best first, only rows that score above 0.
+
+        ``allowed`` is a boolean mask over the rows; rows where it is False never come back.
+        Ties keep row order, so results are deterministic.
+        """
+        token_ids = self._retriever.get_tokens_ids(query_tokens)
+        if not token_ids or k <= 0:
+            return []
+        if allowed is not None and len(allowed) != len(self):
+            raise ValueError(f"allowed mask has {len(allowed)} entries, the index {len(self)} rows")
+        weights = None if allowed is None else np.asarray(allowed, dtype=np.float32)
+        scores = self._retriever.get_scores_from_ids(token_ids, weight_mask=weights)
+        rows = np.flatnonzero(scores > 0)
+        best = rows[np.lexsort((rows, -scores[rows]))][:k]
+        return [(int(row), float(scores[row])) for row in best]
+
+    def save(self, path: str | Path) -> None:
+        self._retriever.save(str(path), show_progress=False)
+
+    @classmethod
+    def load(cls, path: str | Path, mmap: bool = True) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(path), mmap=mmap, show_progress=False))
