@@ -86,7 +86,8 @@ EXPECTED_FILES = (
     MARKER_FILE,
 )
 
-_Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
+Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
+"""One packed Q4_0 block (18 bytes): fp16 scale, then 16 bytes of nibbles."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def read_q4_bin(path: Path) -> Q4Model:
         if dtype == 0:
             raw = np.frombuffer(data, "<f4", n_elements, offset)
         elif dtype == 1:
-            raw = np.frombuffer(data, _Q4_BLOCK, n_elements // QK, offset)
+            raw = np.frombuffer(data, Q4_BLOCK, n_elements // QK, offset)
         else:
             raise ValueError(f"{path}: tensor {name} has unknown dtype {dtype}")
         if raw.nbytes != n_bytes:

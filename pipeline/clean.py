@@ -20,12 +20,13 @@ BAND = 0.11
 """Fraction of the page height at the top and at the bottom searched for boilerplate."""
 DIGITS = re.compile(r"\d+")
 MIN_RUN_LONG_DOCUMENT = 3
+MAX_GLUED_WORDS = 6
 POSITION_TOLERANCE = 3.0
 """Points by which the same header or footer may move from page to page."""
 LABEL_PATTERNS = (
     re.compile(r"\b(?:sida|sid\.?|page|s\.)\s*(\d+)\s*(?:\(\s*\d+\s*\)|av\s+\d+|of\s+\d+|/\s*\d+)?", re.IGNORECASE),
-    re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$"),
-    re.compile(r"^(\d{1,4})\s+\D"),
+    re.compile(r"^\s*[-–]?\s*(\d{1,5})\s*[-–]?\s*$"),
+    re.compile(r"^(\d{1,5})\s+\D"),
     re.compile(r"\D\s+(\d{1,4})$"),
 )
 
@@ -85,6 +86,18 @@ def _recurring(occurrences: dict[tuple[str, str], list[tuple[int, float]]], min_
     return found
 
 
+def strip_glued(line: Line, band: str, recurring: set[tuple[str, str]]) -> tuple[Line, Line | None]:
+    """Cut a recurring header or footer off the start or end of a line it was glued to
+    (a margin header printed on the same baseline as the first body line)."""
+    words = line.text.split()
+    for n in range(min(MAX_GLUED_WORDS, len(words) - 1), 0, -1):
+        for head, rest in ((words[:n], words[n:]), (words[-n:], words[:-n])):
+            signature = _signature(" ".join(head))
+            if len(signature) >= 4 and (band, signature) in recurring:
+                return replace(line, text=" ".join(rest)), replace(line, text=" ".join(head))
+    return line, None
+
+
 def remove_boilerplate(pages: list[Page]) -> list[Page]:
     """Strip headers and footers from every page and set each page's printed label."""
     min_run = MIN_RUN_LONG_DOCUMENT if len(pages) >= 6 else 2
@@ -121,7 +134,13 @@ def remove_boilerplate(pages: list[Page]) -> list[Page]:
         for row, band in rows:
             boilerplate = by_signature(row, band) if band else []
             dropped = [line for line in row if band and (line in boilerplate or in_slot(line, band))]
-            kept.extend(line for line in row if line not in dropped)
+            for line in row:
+                if line in dropped:
+                    continue
+                stripped, cut = strip_glued(line, band, recurring) if band else (line, None)
+                kept.append(stripped)
+                if cut:
+                    dropped.append(cut)
             if dropped:
                 removed.append(dropped)
         # bottom rows first: the page number is usually in the footer

@@ -51,7 +51,7 @@ def extract_document(path: Path, meta: DocumentMeta | None = None) -> Document:
         page, own_title, default_lang = extract_html(path, meta.lang if meta else "sv")
         pages = [page]
     meta = meta or DocumentMeta(title=own_title or path.stem, kind="dokument", date=None, lang=default_lang)
-    outline = build_outline(pages)
+    outline = build_outline(pages, meta.title)
     tables = tuple(table for page in outline.pages for table in page.tables)
     passages = build_passages(
         doc_id,

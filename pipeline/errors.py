@@ -9,3 +9,7 @@ class ExtractionError(Exception):
         self.reason = reason
         self.hint = hint
         super().__init__(f"{file_name}: {reason}" + (f" ({hint})" if hint else ""))
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        # travels back from worker processes intact
+        return (type(self), (self.file_name, self.reason, self.hint))

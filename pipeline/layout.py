@@ -72,14 +72,13 @@ def is_full_width(line: Line, gutter: float) -> bool:
 
 
 def fits_gutter(lines: list[Line], gutter: float) -> bool:
-    """True when a gutter found on other pages also splits this page: no column line
-    crosses it and some lines stand side by side across it."""
+    """True when a gutter found on other pages also splits this page: at least two pairs
+    of column lines stand side by side across it (a heading may overhang it a little)."""
     column_lines = [l for l in lines if not is_full_width(l, gutter)]
-    if any(l.x0 < gutter < l.x1 for l in column_lines):
-        return False
-    left = [l for l in column_lines if l.x1 <= gutter]
+    left = [l for l in column_lines if l.x0 < gutter and l.x1 < gutter + FULL_WIDTH_REACH]
     right = [l for l in column_lines if l.x0 >= gutter]
-    return any(a.top < b.bottom and b.top < a.bottom for a in left for b in right)
+    pairs = sum(1 for a in left for b in right if a.top < b.bottom and b.top < a.bottom)
+    return pairs >= 2
 
 
 def order_pages(pages: list[Page]) -> list[Page]:

@@ -6,8 +6,11 @@ lower-cased lemmas without stopwords. The lemma lookup table misses most Swedish
 
 1. its longest tail that the table knows, lemmatised, behind the untouched head
    ("kompetens" + "försörjningen" → "kompetensförsörjning"); else
-2. stripping one definite/plural/genitive ending ("-arna", "-en", "-ens", …), keeping a stem
+2. stripping one definite/plural/genitive ending ("-arna", "-en", "-s", …), keeping a stem
    of at least :data:`MIN_STEM` letters.
+
+The lemma table itself is noisy ("ramar" → "rama" but "ramen" → "ram"); such mismatches
+carry over to the compounds built on the word.
 
 Compounds are not split into extra terms: the dense retriever covers that recall, and an
 extra "försörjning" term would also pull in "energiförsörjning".
@@ -81,10 +84,10 @@ def normalize_swedish(word: str) -> str:
 
     Hyphenated words normalise their last part ("it-systemen" → "it-system").
     """
+    lexicon = nlp.lexicon("sv")
     head, hyphen, last = word.rpartition("-")
     if hyphen:
-        return head + hyphen + (nlp.lexicon("sv").lookup(last) or normalize_swedish(last))
-    lexicon = nlp.lexicon("sv")
+        return head + hyphen + (lexicon.lookup(last) or normalize_swedish(last))
     for split in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1):
         tail = lexicon.lookup(word[split:])
         if tail is not None:
@@ -101,8 +104,7 @@ def _term(word: nlp.Word, lang: str) -> str | None:
     lower = word.text.lower()
     if lower in stops or lower.rstrip(".") in stops:
         return None
-    unknown = nlp.lexicon(lang).lookup(word.lemma) is None
-    if lang == "sv" and unknown and _WORD.match(word.lemma):
+    if lang == "sv" and _WORD.match(word.lemma) and nlp.lexicon(lang).lookup(word.lemma) is None:
         return normalize_swedish(word.lemma)
     return word.lemma
 
@@ -131,6 +133,9 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, docs_tokens: list[list[str]]) -> LexicalIndex:
+        """Index one token list per row; at least one row must have a token."""
+        if not any(docs_tokens):
+            raise ValueError("cannot build a lexical index: no document has a single term")
         retriever = bm25s.BM25()
         retriever.index(docs_tokens, show_progress=False)
         return cls(retriever)

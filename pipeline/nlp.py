@@ -34,13 +34,17 @@ SWEDISH_ABBREVIATIONS = frozenset(
     {
         "bl.a.", "t.ex.", "m.m.", "s.k.", "dvs.", "d.v.s.", "ca.", "fr.o.m.", "t.o.m.", "kl.",
         "p.g.a.", "m.fl.", "o.d.", "osv.", "o.s.v.", "etc.", "jfr.", "enl.", "nr.", "resp.",
-        "inkl.", "exkl.", "f.d.", "kap.", "m.a.o.", "t.v.", "el.", "st.", "mnkr.", "mdkr.", "tkr.",
+        "inkl.", "exkl.", "f.d.", "kap.", "m.a.o.", "t.v.", "st.",
     }
 )
-"""Swedish abbreviations that end in a period; kept as one token so they end no sentence."""
+"""Swedish abbreviations that end in a period; kept as one token so they end no sentence.
 
-SENTENCE_FINAL_ABBREVIATIONS = frozenset({"m.m.", "osv.", "o.s.v.", "etc.", "m.fl.", "o.d."})
-"""Abbreviations that often close a sentence: a capitalised word after them starts a new one."""
+Units such as "mnkr" are left out: with a period they usually do end a sentence."""
+
+SENTENCE_FINAL_ABBREVIATIONS = frozenset({"m.m.", "osv.", "o.s.v.", "etc.", "m.fl.", "o.d.", "el."})
+"""Period-final tokens that often close a sentence: a capitalised word after them starts a new one.
+
+"el." is spaCy's abbreviation of "eller", but in this corpus mostly "el" (electricity)."""
 
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,4})\.$")
 _NUMBER_RANGE = re.compile(r"^(\d[\d,.]*)[–—-](\d[\d,.]*)$")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from pipeline.extract.tables import linearize_table
 from pipeline.language import detect_language
-from pipeline.nlp import lemmas, sentences
+from pipeline.lexical import analyze
+from pipeline.nlp import sentences
 from pipeline.records import BBox, Line, Passage, Section, Table, PATH_SEPARATOR
 from pipeline.structure import section_for
 from pipeline.text import join_lines
@@ -144,7 +145,7 @@ class PassageBuilder:
                 bbox=bbox,
                 lang=lang,
                 kind=kind,
-                lemmas=" ".join(lemmas(text, lang)),
+                lemmas=" ".join(analyze(text, lang)),
                 ordinal=len(self.passages),
             )
         )

@@ -138,8 +138,13 @@ def _is_cover(page: Page, n_pages: int) -> bool:
     return page.number == 1 and n_pages > 2 and len(page.lines) <= 15
 
 
-def build_outline(pages: list[Page]) -> Outline:
-    """Find headings, give them levels, and cut the document into sections."""
+def build_outline(pages: list[Page], title: str) -> Outline:
+    """Find headings, give them levels, and cut the document into sections.
+
+    Text before the first heading (a press release's dateline) gets the document `title`
+    as its section path; the cover title (level 0) is a section of its own, not the root
+    of every path.
+    """
     body = body_size(pages)
     pages = [_mark_roles(page, body) for page in pages]
 
@@ -171,7 +176,7 @@ def build_outline(pages: list[Page]) -> Outline:
         if current or current_heading is not None:
             sections.append(
                 Section(
-                    path=tuple(t for _, t in path),
+                    path=tuple(t for _, t in path) or (title,),
                     level=path[-1][0] if path else 0,
                     heading=current_heading,
                     lines=tuple(current),
@@ -191,7 +196,7 @@ def build_outline(pages: list[Page]) -> Outline:
             text = " ".join(l.text for l in block)
             heading = Heading(text=text, level=level, page=page.number, bbox=block[0].bbox)
             headings.append(heading)
-            while path and path[-1][0] >= level:
+            while path and (path[-1][0] >= level or path[-1][0] == 0):
                 path.pop()
             path.append((level, text))
             current_heading, current = heading, []

