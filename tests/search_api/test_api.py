@@ -1,0 +1,102 @@
+"""The API over a real socket: search in Swedish and English, a table value, filters,
+documents, the PDF link, health, and clear 4xx answers for bad requests."""
+
+import httpx
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _search(server, **params) -> dict:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.url}/search", params=params, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _cites(results: list[dict], file: str, pages: set[int]) -> bool:
+    return any(r["document"]["file"] == file and r["page"] in pages for r in results)
+
+
+def test_swedish_query_finds_the_cited_passage(server) -> None:  # type: ignore[no-untyped-def]
+    body = _search(server, q="Vad säger strategiska planen om civilt försvar?", k=5)
+    assert body["query_lang"] == "sv"
+    assert _cites(body["results"], "strategisk-plan-2023-2025.pdf", {15, 16})
+    top = body["results"][0]
+    assert top["section_path"] and top["page_label"] == str(top["page"])
+    assert top["link"] == f"/documents/{top['document']['id']}/file#page={top['page']}"
+
+
+def test_english_query_about_swedish_text(server) -> None:  # type: ignore[no-untyped-def]
+    body = _search(server, q="What is the vision of the regional development strategy?", k=5)
+    assert body["query_lang"] == "en"
+    assert any(r["document"]["file"] == "rus-2030.pdf" and r["lang"] == "sv" for r in body["results"])
+
+
+def test_table_value_query_returns_the_row_with_headers(server) -> None:  # type: ignore[no-untyped-def]
+    body = _search(server, q="Skatteintäkter 2024 resultatbudget", k=5)
+    tables = [r for r in body["results"] if r["kind"] == "table"]
+    assert tables and "Skatteintäkter" in tables[0]["text"] and "2024" in tables[0]["text"]
+    assert any(r["page"] == 34 for r in tables)
+
+
+def test_filters_restrict_results(server) -> None:  # type: ignore[no-untyped-def]
+    body = _search(server, q="kompetensförsörjning", k=10, kind="pressmeddelande")
+    assert body["results"]
+    assert {r["document"]["kind"] for r in body["results"]} == {"pressmeddelande"}
+    body = _search(server, q="employer", k=10, lang="en")
+    assert body["results"] and {r["lang"] for r in body["results"]} == {"en"}
+
+
+def test_highlights_point_at_query_words(server) -> None:  # type: ignore[no-untyped-def]
+    body = _search(server, q="kompetensförsörjning", k=3, mode="lexical")
+    hit = body["results"][0]
+    words = [hit["text"][a:b].lower() for a, b in hit["highlights"]]
+    assert words and all(w.startswith("kompetensförsörjning") for w in words)
+
+
+def test_documents_and_pdf_file(server) -> None:  # type: ignore[no-untyped-def]
+    documents = httpx.get(f"{server.url}/documents", timeout=30).json()
+    assert {d["file"] for d in documents} >= {"rus-2030.pdf", "strategisk-plan-2023-2025.pdf"}
+    plan = next(d for d in documents if d["file"] == "strategisk-plan-2023-2025.pdf")
+    assert plan["pages"] == 52 and plan["passages"] > 50
+    detail = httpx.get(f"{server.url}/documents/{plan['id']}", timeout=30).json()
+    assert detail["sections"]
+    pdf = httpx.get(f"{server.url}{plan['link']}", timeout=30)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_health(server) -> None:  # type: ignore[no-untyped-def]
+    health = httpx.get(f"{server.url}/health", timeout=30).json()
+    assert health["model"] == "multilingual-e5-small" and health["passages"] > 100
+
+
+def test_batch_search(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.post(
+        f"{server.url}/search", json={"queries": [{"q": "vision"}, {"q": "budget", "k": 2}]}, timeout=60
+    )
+    assert response.status_code == 200
+    assert [len(r["results"]) for r in response.json()["responses"]][1] == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"q": ""}, 422),
+        ({"q": "x" * 1001}, 422),
+        ({"q": "vision", "k": 0}, 422),
+        ({"q": "vision", "k": 101}, 422),
+        ({"q": "vision", "mode": "magic"}, 422),
+        ({"q": "vision", "kind": "roman"}, 422),
+        ({"q": "vision", "lang": "fi"}, 422),
+        ({"q": "vision", "doc": "nope.pdf"}, 404),
+    ],
+)
+def test_bad_requests_get_a_4xx_with_a_message(server, params: dict, status: int) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.url}/search", params=params, timeout=30)
+    assert response.status_code == status
+    assert response.json()["detail"]
+
+
+def test_file_is_served_by_id_only(server) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/documents/..%2F..%2Fetc%2Fpasswd/file", "/documents/../../pyproject.toml/file", "/documents/abc/file"):
+        assert httpx.get(f"{server.url}{path}", timeout=30).status_code == 404
