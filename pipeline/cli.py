@@ -59,14 +59,18 @@ def ingest(
     ] = None,
     workers: Annotated[Optional[int], typer.Option(help="Parallel extraction processes (default: CPU cores).")] = None,
     index_dir: Annotated[Optional[Path], typer.Option(help="Where the index lives (default: var/index).")] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait for a running ingest instead of giving up.")] = False,
 ) -> None:
-    """Index every PDF and HTML file of a folder.
+    """Index every PDF and HTML file of a folder — only what changed since the last run.
 
+    Unchanged files (same bytes) are neither extracted nor embedded again; changed files
+    are replaced and files that disappeared are removed. The new index version becomes
+    current only when it is complete: search keeps answering from the previous one.
     Files that cannot be read (damaged, encrypted, empty, scanned without text, unknown
     type) are listed with the reason and skipped; the rest is indexed. The exit code is 1
     when some files failed, 0 when all were indexed.
     """
-    from pipeline.ingest import discover, ingest as run_ingest
+    from pipeline.ingest import IngestLocked, discover, ingest as run_ingest
 
     settings = get_settings()
     directory = directory or settings.corpus_dir
@@ -94,25 +98,30 @@ def ingest(
                 Embedder(settings.model),
                 workers or settings.workers,
                 RichListener(progress),
+                wait=wait,
             )
         except ManifestError as exc:
             console.print(f"[red]error in the manifest:[/] {exc}")
             raise typer.Exit(2) from exc
+        except IngestLocked as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(3) from exc
 
     summary = RichTable(title="Ingest summary")
-    for column in ("indexed", "failed", "passages", "embedded now", "seconds per stage"):
-        summary.add_column(column)
+    columns = ("added", "updated", "unchanged", "removed", "failed", "passages", "embedded now")
+    for column in columns:
+        summary.add_column(column, justify="right")
     summary.add_row(
-        str(len(report.indexed)),
-        str(len(report.failed)),
-        str(report.passages),
-        str(report.embedded),
-        ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()),
+        *(str(len(getattr(report, c))) for c in columns[:5]), str(report.passages), str(report.embedded)
     )
     console.print(summary)
+    console.print("seconds per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
     for name, reason in report.failed:
         console.print(f"[red]skipped[/] {name}: {reason}")
-    console.print(f"index version [bold]{report.version}[/] is now current")
+    if report.switched:
+        console.print(f"index version [bold]{report.version}[/] is now current")
+    else:
+        console.print(f"nothing changed: index version [bold]{report.version}[/] stays current")
     if report.failed:
         raise typer.Exit(1)
 

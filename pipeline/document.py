@@ -14,6 +14,8 @@ from pipeline.passages import build_passages
 from pipeline.records import Document, DocumentMeta
 from pipeline.structure import build_outline
 
+EXTRACTOR_VERSION = 1
+"""Bump when extraction output changes: ingest then re-extracts files whose bytes did not change."""
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
 
 

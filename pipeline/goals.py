@@ -13,7 +13,8 @@ Where goals are found:
 - **list items** after a lead-in that announces goals ("… MÅL ÄR ATT NORRBOTTEN SKA:").
   Passages join a list's lines with spaces, so a run such as "Vara välkomnande, hållbart
   och attraktivt Skapa hållbar tillgänglighet Ha en …" is cut before each capitalised
-  infinitive that follows a lower-case word;
+  verb form that follows a lower-case word. Lists under other lead-ins and headings
+  ("FÖRSLAG TILL ÅTGÄRDER") are cut the same way and their items read as sentences;
 - **table rows**: the cell of a goal column ("Indikatorer", "Mål") or any cell with a goal
   cue. A baseline column ("Nuläge", "Utfall") is never read as the target; its quantities
   are kept as :attr:`Goal.baseline`.
@@ -34,8 +35,6 @@ from pipeline.nlp import lexicon, sentences
 from pipeline.quantities import Quantity, parse_direction, parse_quantities, parse_years
 from pipeline.records import Passage
 
-SOURCES = ("sentence", "table", "list")
-
 MIN_SENTENCE_WORDS = 4
 MAX_SENTENCE_WORDS = 70
 """Longer "sentences" are runs of list items and headings that lost their line breaks."""
@@ -49,8 +48,10 @@ class Goal:
     """One goal statement of a document, with every place it is printed.
 
     ``years`` are the target years of ``text``; when the text names none they are taken
-    from its context (lead-in, table caption and row label, section headings), because a
-    table cell under "Effektmål 2030" means 2030 without saying so. ``cues`` say why the
+    from its context (lead-in, table caption and row label, goal headings such as
+    "Effektmål 2030 och indikatorer"), because a table cell under "Effektmål 2030" means
+    2030 without saying so. Pages are those of the passages: a sentence of a passage that
+    runs over a page break cites both pages. ``cues`` say why the
     statement counts as a goal (``modal``, ``goal_word``, ``target``, ``need``,
     ``goal_section``, ``goal_column``, ``list``), from strong to weak.
     """
@@ -120,9 +121,11 @@ def goal_cues(text: str, lang: str = "sv", *, in_goal_section: bool = False) -> 
 
     - ``modal``: "ska"/"skall", unless only in a purpose clause ("för att Norrbotten ska
       utvecklas" describes why, not what);
-    - ``goal_word``: "mål", "målet", "effektmål", "målsatt", "målbild", …;
-    - ``target``: a bounded amount ("minst 260 000"), a change to or by an amount ("öka till
-      25 %"), a deadline ("senast", "till år 2030") or a zero target ("inga nettoutsläpp");
+    - ``goal_word``: a sentence that states a goal ("målet är att", "nå målet", "mål om",
+      "målsatt"), not one that only names one ("FN:s globala hållbarhetsmål");
+    - ``target``: a bound with a number ("minst 260 000", "högst 25 %"), a change to or by
+      an amount ("öka till 25 %"), a deadline with a date ("senast 2023-12-31", "till år
+      2030") or a zero target with a year ("inga nettoutsläpp … 2045");
     - ``need``: "behöver"/"måste"/"krävs"/"bör" with an amount or a direction
       ("Vi behöver bli fler norrbottningar");
     - ``goal_section``: the text stands under a heading that names goals.
@@ -174,6 +177,11 @@ _CLAUSE_STARTERS = frozenset(
     }
 )
 """Capitalised function words that start a new sentence, not a new list item or a proper noun."""
+_CONTINUING = frozenset(
+    {"och", "eller", "samt", "i", "på", "till", "för", "med", "av", "från", "mot", "om", "vid", "som", "att", "en",
+     "ett", "den", "det", "de", "inom", "mellan", "över", "under"}
+)
+"""An item cannot end with these words: a capitalised word after them is a proper noun ("… och Kiruna")."""
 
 
 @dataclass(frozen=True)
@@ -217,10 +225,10 @@ def _is_verb_form(word: str, lang: str) -> bool:
 def _split_run_on_list(text: str, lang: str) -> tuple[list[str], str]:
     """Items of a list at the start of ``text`` whose lines were joined with spaces, and the text after it.
 
-    An item starts with a capitalised verb form; the next item starts at the next one
-    that follows a lower-case word. The list ends with the first sentence, or at a
-    capitalised function word ("… konkurrenskraftigt Alltid med hållbarhet …"); other
-    capitalised words are proper nouns inside an item.
+    An item starts with a capitalised verb form; the next item starts at the next one that
+    follows a lower-case word other than a conjunction or preposition. The list ends with
+    the first sentence, or at a capitalised function word ("… konkurrenskraftigt Alltid
+    med hållbarhet …"); other capitalised words are proper nouns inside an item.
     """
     first = next(iter(sentences(text, lang)), "")
     tokens = list(re.finditer(r"\S+", text[: text.find(first) + len(first)] if first else ""))
@@ -229,7 +237,7 @@ def _split_run_on_list(text: str, lang: str) -> tuple[list[str], str]:
     items, start = [], tokens[0].start()
     for previous, token in zip(tokens, tokens[1:]):
         word = token.group()
-        if not (word[0].isupper() and previous.group()[-1].islower()):
+        if not (word[0].isupper() and previous.group()[-1].islower()) or previous.group() in _CONTINUING:
             continue
         if _is_verb_form(word, lang):
             items.append(text[start : previous.end()])
@@ -368,6 +376,12 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[\"”“’']", "", text).casefold().split()).rstrip(" .;:,")
 
 
+def _in_order(cues: Iterable[str]) -> tuple[str, ...]:
+    """Distinct cues, strongest first."""
+    present = set(cues)
+    return tuple(c for c in _CUE_ORDER if c in present)
+
+
 def _goal(candidate: _Candidate) -> Goal:
     p = candidate.passage
     text = _clean(candidate.text)
@@ -389,7 +403,7 @@ def _goal(candidate: _Candidate) -> Goal:
         source=candidate.source,
         context=_clean(candidate.context),
         baseline=candidate.baseline,
-        cues=candidate.cues,
+        cues=_in_order(candidate.cues),
         passage_ids=(p.passage_id,),
     )
 
@@ -400,7 +414,6 @@ def _merge(first: Goal, other: Goal) -> Goal:
     for page, label in zip(other.pages, other.page_labels):
         labels.setdefault(page, label)
     pages = tuple(sorted(labels))
-    cues = set(first.cues) | set(other.cues)
     return replace(
         first,
         pages=pages,
@@ -408,7 +421,7 @@ def _merge(first: Goal, other: Goal) -> Goal:
         years=first.years + tuple(y for y in other.years if y not in first.years),
         baseline=first.baseline or other.baseline,
         context=first.context or other.context,
-        cues=tuple(c for c in _CUE_ORDER if c in cues),
+        cues=_in_order(first.cues + other.cues),
         passage_ids=first.passage_ids + tuple(i for i in other.passage_ids if i not in first.passage_ids),
     )
 

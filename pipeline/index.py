@@ -1,9 +1,11 @@
 """Search index files of one version: FAISS vectors, BM25 terms and a manifest.
 
-Row `i` of the FAISS index and of BM25 is the passage with `passages.row = i + 1` in the
-version's SQLite database. The manifest records the model, dimension, counts, index type
-and a SHA-256 of every file, so a server can refuse an index that was built with another
-model or damaged on disk.
+Passage `i` (0-based) is the passage with `passages.row = i + 1` in the version's SQLite
+database; it is row `i` of BM25 and id `i` in FAISS. FAISS holds one vector for the whole
+passage and, for longer passages, one per window of a few sentences: a passage scores
+its best vector, so one precise sentence is not drowned by the rest of its passage.
+The manifest records the model, dimension, counts, index type and a SHA-256 of every
+file, so a server can refuse an index built with another model or damaged on disk.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ import faiss
 import numpy as np
 
 from pipeline.lexical import LexicalIndex, analyze
+from pipeline.nlp import sentences
 from pipeline.records import PATH_SEPARATOR
 
 FAISS_NAME = "vectors.faiss"
 BM25_NAME = "bm25"
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "styrdok.sqlite"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Bumped when the files change shape; an index of another format is rebuilt on ingest."""
+WINDOW_WORDS = 60
+"""Sentences are grouped into windows of at most this many words for extra vectors."""
 EXACT_INDEX_LIMIT = 50_000
 """Below this many passages search is exact (flat inner product); above it HNSW."""
 HNSW_M = 32
@@ -40,11 +46,42 @@ class IndexedPassage:
     lang: str
     section_path: str
     title: str
+    kind: str = "text"
 
 
 def embedding_text(title: str, section_path: str, text: str) -> str:
     """The passage as the model sees it: where it stands in the document, then its text."""
     return f"{title}. {section_path}. {text}" if section_path else f"{title}. {text}"
+
+
+def embedding_units(passages: list[IndexedPassage]) -> tuple[list[str], list[int]]:
+    """Texts to embed and the passage each belongs to: the whole passage, then its
+    sentence windows when it has more than one."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for row, passage in enumerate(passages):
+        texts.append(embedding_text(passage.title, passage.section_path, passage.text))
+        owners.append(row)
+        windows = sentence_windows(passage.text, passage.lang) if passage.kind == "text" else []
+        if len(windows) > 1:
+            texts.extend(embedding_text(passage.title, passage.section_path, w) for w in windows)
+            owners.extend([row] * len(windows))
+    return texts, owners
+
+
+def sentence_windows(text: str, lang: str, max_words: int = WINDOW_WORDS) -> list[str]:
+    """Consecutive sentences grouped into windows of at most `max_words` words."""
+    windows: list[list[str]] = []
+    words = 0
+    for sentence in sentences(text, lang):
+        n = len(sentence.split())
+        if windows and words + n <= max_words:
+            windows[-1].append(sentence)
+            words += n
+        else:
+            windows.append([sentence])
+            words = n
+    return [" ".join(w) for w in windows]
 
 
 def lexical_terms(passage: IndexedPassage) -> list[str]:
@@ -53,17 +90,29 @@ def lexical_terms(passage: IndexedPassage) -> list[str]:
     return analyze(f"{headings} {passage.text}", passage.lang)
 
 
-def build_vector_index(vectors: np.ndarray, exact_limit: int = EXACT_INDEX_LIMIT) -> faiss.Index:
-    """Exact inner-product search for small collections, HNSW above `exact_limit`."""
+def build_vector_index(
+    vectors: np.ndarray, exact_limit: int = EXACT_INDEX_LIMIT, ids: np.ndarray | None = None
+) -> faiss.Index:
+    """Exact inner-product search for small collections, HNSW above `exact_limit`.
+
+    `ids` gives each vector's passage (default: vector i belongs to passage i).
+    """
     dim = vectors.shape[1]
     if len(vectors) < exact_limit:
-        index: faiss.Index = faiss.IndexFlatIP(dim)
+        inner: faiss.Index = faiss.IndexFlatIP(dim)
     else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        inner.hnsw.efSearch = HNSW_EF_SEARCH
+    index = faiss.IndexIDMap2(inner)
+    ids = np.arange(len(vectors), dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64)
+    index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
     return index
+
+
+def index_type(index: faiss.Index) -> str:
+    inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
+    return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
 
 def sha256_file(path: Path) -> str:
@@ -88,12 +137,17 @@ def write_search_files(
     passages: list[IndexedPassage],
     vectors: np.ndarray,
     model_id: str,
+    owners: list[int] | None = None,
+    extractor: int = 0,
     exact_limit: int = EXACT_INDEX_LIMIT,
     on_stage: Callable[[str], None] = lambda stage: None,
 ) -> dict:
-    """Write FAISS, BM25 and the manifest for passages in row order; returns the manifest."""
+    """Write FAISS, BM25 and the manifest for passages in row order; returns the manifest.
+
+    `owners[j]` is the passage row of vector j (default: one vector per passage).
+    """
     on_stage("vectors")
-    index = build_vector_index(vectors, exact_limit)
+    index = build_vector_index(vectors, exact_limit, None if owners is None else np.asarray(owners))
     faiss.write_index(index, str(directory / FAISS_NAME))
     on_stage("bm25")
     tokens = [lexical_terms(p) for p in passages]
@@ -102,10 +156,12 @@ def write_search_files(
     LexicalIndex.build(tokens).save(directory / BM25_NAME)
     manifest = {
         "format": FORMAT_VERSION,
+        "extractor": extractor,
         "model": model_id,
         "dimension": int(vectors.shape[1]),
         "passages": len(passages),
-        "index_type": "flat" if isinstance(index, faiss.IndexFlat) else "hnsw",
+        "vectors": int(index.ntotal),
+        "index_type": index_type(index),
         "files": checksums(directory),
     }
     (directory / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -116,12 +172,18 @@ class CorruptIndex(RuntimeError):
     """An index file does not match its manifest; the message says which and what to do."""
 
 
+def read_manifest(directory: Path) -> dict | None:
+    try:
+        return json.loads((directory / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
 def verify_files(directory: Path) -> dict:
     """Read the manifest and check every file's checksum; raises `CorruptIndex`."""
-    path = directory / MANIFEST_NAME
-    if not path.exists():
-        raise CorruptIndex(f"{directory} has no {MANIFEST_NAME}: re-run `styrdok ingest`")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest = read_manifest(directory)
+    if manifest is None:
+        raise CorruptIndex(f"{directory} has no readable {MANIFEST_NAME}: re-run `styrdok ingest`")
     for name, expected in manifest["files"].items():
         file = directory / name
         if not file.exists() or sha256_file(file) != expected:

@@ -11,18 +11,13 @@ Swedish number formats: a space (also no-break or thin space) groups thousands
 ("5.2"). A bare four-digit number from 1900 to 2100 is a year unless a unit follows or an
 approximation ("ca 2000") makes it an amount; "2 000" with a group space is an amount.
 Digits glued to the end of a word ("nattbefolkning5", "75 %3") are footnote marks and
-are skipped.
+are skipped. Digits before a unit need no space ("1Gbit/s", "1%").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-KINDS = frozenset(
-    {"percent", "count", "money", "rate", "mass", "energy", "speed", "age", "duration", "year", "date", "number"}
-)
-"""``duration`` ("inom 4 år") and ``date`` ("senast 2023-12-31", value = the year) extend the basic set."""
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
@@ -32,6 +27,9 @@ YEAR_MAX = 2100
 class Quantity:
     """One quantity found in a text.
 
+    ``kind`` is one of ``percent``, ``count``, ``money``, ``rate`` (anything per period),
+    ``mass``, ``energy``, ``speed``, ``age``, ``duration`` ("inom 4 år"), ``year``,
+    ``date`` ("senast 2023-12-31"; ``value`` is the year) and ``number``.
     A range ("16–64 år", "2023–2025") has ``low`` and ``high`` and its ``value`` is ``low``.
     ``unit`` is normalised ("mnkr" for "miljoner kronor", "bostäder/år" for "bostäder per
     år"); scale words multiply the value except before money, where they pick the unit
@@ -51,7 +49,7 @@ class Quantity:
 
 _SPACE = "[ \u00a0\u202f\u2009]"
 _NUMBER_BODY = rf"\d{{1,3}}(?:{_SPACE}\d{{3}}(?!\d))+(?:,\d+)?|\d+(?:[,.]\d+)?"
-_NUMBER_BODY_EN = r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER_BODY_EN = rf"\d{{1,3}}(?:(?:,|{_SPACE})\d{{3}}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NOT_AFTER = r"(?<![\w.,:/%\-−–])"
 """A number does not continue a word, another number, a ratio ("1:1") or a footnoted "%"."""
 _NOT_BEFORE = r"(?![\w]|:\d)"
@@ -168,7 +166,7 @@ _AGE_AFTER = re.compile(rf"{_SPACES}(?:och|or|and){_SPACES}(?:äldre|yngre|uppå
 _AGE_BEFORE = re.compile(r"(?:\böver|\bupp till|\båldern|\båldrarna|\bfyllda|\bäldre än|\byngre än|\baged)\s*$", re.IGNORECASE)
 
 _QUALIFIERS_BEFORE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("approx", re.compile(r"(?:\bca\.?|\bcirka|\bomkring|\bungefär|\bdrygt|\bknappt|\bnästan|\bappr(?:ox(?:imately)?|\.)|\babout|\baround|\broughly|\bnearly)\s*$", re.IGNORECASE)),
+    ("approx", re.compile(r"(?:\bca\.?|\bcirka|\bomkring|\bungefär|\bdrygt|\bknappt|\bnästan|\bappr(?:ox(?:imately)?|\.)|\babout|\baround|\broughly|\bnearly|\balmost)\s*$", re.IGNORECASE)),
     ("at_least", re.compile(r"(?:\bminst|\båtminstone|\binte mindre än|\blägst|\bmer än|\bfler än|\böver|\bat least|\bno less than|\bmore than|\bover)\s*$", re.IGNORECASE)),
     ("at_most", re.compile(r"(?:\bhögst|\bmax\.?|\bmaximalt|\bmaximum|\binte mer än|\bsom mest|\bmindre än|\bfärre än|\bunder|\bupp till|\bat most|\bno more than|\bup to|\bless than|\bfewer than)\s*$", re.IGNORECASE)),
 )
@@ -186,8 +184,8 @@ _MONTHS = re.compile(
 def parse_quantities(text: str, lang: str = "sv") -> list[Quantity]:
     """Every quantity in ``text``, in order of appearance.
 
-    ``lang`` only changes number formats: with ``en`` a comma groups thousands
-    ("260,000") and a point is the decimal mark.
+    ``lang`` only changes number formats: with ``en`` a comma (or a space) groups
+    thousands ("260,000") and a point is the decimal mark.
     """
     pattern = _TOKENS["en" if lang == "en" else "sv"]
     found = []
@@ -211,7 +209,7 @@ def _read(text: str, match: re.Match[str], lang: str) -> Quantity | None:
     if match.group("word") is not None:
         word = match.group("word").lower()
         quantity = _with_unit(text, match.start(), match.end(), float(NUMBER_WORDS[word]), lang,
-                              plain=False, require_unit=True)
+                              whole=True, require_unit=True)
         if quantity is not None and word in _ARTICLES and quantity.kind not in _ARTICLE_KINDS:
             return None  # "ett jobb", "under ett år": an article, not a number
         return quantity
@@ -223,8 +221,8 @@ def _read(text: str, match: re.Match[str], lang: str) -> Quantity | None:
     value = _to_float(raw, lang)
     if match.group("sign") in ("-", "−", "–"):
         value = -value
-    plain = match.group("sign") is None and raw.isdigit()
-    return _with_unit(text, match.start(), match.end(), value, lang, plain=plain, require_unit=False)
+    whole = match.group("sign") is None and not re.search(r"[,.]", raw)
+    return _with_unit(text, match.start(), match.end(), value, lang, whole=whole, require_unit=False)
 
 
 def _read_range(text: str, match: re.Match[str], lang: str) -> Quantity | None:
@@ -257,9 +255,13 @@ def _read_range(text: str, match: re.Match[str], lang: str) -> Quantity | None:
 
 
 def _with_unit(
-    text: str, start: int, end: int, value: float, lang: str, *, plain: bool, require_unit: bool
+    text: str, start: int, end: int, value: float, lang: str, *, whole: bool, require_unit: bool
 ) -> Quantity | None:
-    """The quantity that starts with the number ``text[start:end]``, read with the unit after it."""
+    """The quantity that starts with the number ``text[start:end]``, read with the unit after it.
+
+    Without a unit, an unsigned whole number is a ``count`` ("ca 2 000") or, written as
+    four digits from 1900 to 2100, a ``year``; a signed or decimal one is a ``number``.
+    """
     qualifier = _qualifier(text, start)
     age = _AGE_SUFFIX.match(text, end)
     if age is not None:
@@ -274,11 +276,13 @@ def _with_unit(
         name, kind, end = _per_period(name, period)
     if require_unit and name is None and scale == 1.0:
         return None
-    if name is None and scale == 1.0 and plain and _is_year_number(text[start:end]):
-        if _NAMED_YEAR.search(text, 0, start):
-            return None
-        if qualifier is None or _TEMPORAL_QUALIFIER.search(text, 0, start):
-            return Quantity(value, None, "year", text[start:end], (start, end))
+    if name is None and scale == 1.0 and whole:
+        if _is_year_number(text[start:end]):
+            if _NAMED_YEAR.search(text, 0, start):
+                return None
+            if qualifier is None or _TEMPORAL_QUALIFIER.search(text, 0, start):
+                return Quantity(value, None, "year", text[start:end], (start, end))
+        kind = "count"
     if kind == "duration" and name == "år" and (_AGE_BEFORE.search(text, 0, start) or _AGE_AFTER.match(text, end)):
         kind = "age"
     return Quantity(value * scale, name, kind, text[start:end].strip(), (start, end), qualifier=qualifier)
@@ -358,7 +362,8 @@ _DIRECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"(?<!\bmed )(?<!\bby )(?:\bminst|\båtminstone|\binte mindre än|\blägst|\bat least|\bno less than){_NUMBER_AHEAD}",
         re.IGNORECASE)),
     ("at_most", re.compile(
-        rf"(?<!\bmed )(?<!\bby )(?:\bhögst|\bmax\.?|\bmaximalt|\binte mer än|\bat most|\bno more than|\bnot exceed\w*){_NUMBER_AHEAD}",
+        rf"(?<!\bmed )(?<!\bby )(?:\bhögst|\bmax\.?|\bmaximalt|\binte mer än|\binte överstiga|\bat most|\bno more than"
+        rf"|\bnot exceed\w*){_NUMBER_AHEAD}",
         re.IGNORECASE)),
 )
 """Checked in this order: a zero target beats everything, a bound on the level beats a change verb.

@@ -1,8 +1,9 @@
 """Hybrid retrieval over one index version: dense (FAISS) + BM25, fused by reciprocal rank.
 
 Language-aware: BM25 only matches words, so a query is matched lexically only against
-passages written in the query's language, while the multilingual dense model answers
-across languages. Filters (document, kind, language, year) become a row mask applied to
+passages written in the query's language, and the lexical ranking's weight in the fusion
+is scaled by the share of the (filtered) collection written in that language — an English
+question over Swedish documents is answered by the multilingual dense model alone. Filters (document, kind, language, year) become a row mask applied to
 both sides. Near-identical passages (a table repeated in two chapters) collapse into one
 result that keeps every citation.
 """
@@ -19,18 +20,23 @@ import faiss
 import numpy as np
 
 from pipeline.embed import Embedder
-from pipeline.index import BM25_NAME, DB_NAME, FAISS_NAME, HNSW_EF_SEARCH, verify_files
+from pipeline.index import BM25_NAME, DB_NAME, FAISS_NAME, HNSW_EF_SEARCH, read_manifest, verify_files
 from pipeline.language import detect_query_language
 from pipeline.lexical import LexicalIndex, analyze, highlight_spans
 from pipeline.records import PATH_SEPARATOR
 
 MODES = ("hybrid", "dense", "lexical")
 RRF_K = 60
-CANDIDATES = 100
-"""How deep each retriever's list goes before fusion."""
-LEXICAL_WEIGHT = 1.0
+FUSION_DEPTH = 20
+"""How deep each retriever's list goes before fusion (at least 2k)."""
+CANDIDATES = 50
+"""How deep a single-mode ranking goes (at least 5k)."""
+LEXICAL_WEIGHT = 0.35
 DENSE_WEIGHT = 1.0
+"""Fusion weights, tuned on the development queries (README: retrieval figures)."""
 DUPLICATE_JACCARD = 0.9
+VECTORS_PER_PASSAGE = 4
+"""Search this many vectors per wanted passage: a passage can own several (its windows)."""
 
 
 class IndexMismatch(RuntimeError):
@@ -107,7 +113,7 @@ class SearchIndex:
 
     def __init__(self, directory: Path, verify: bool = True) -> None:
         self.directory = directory
-        self.manifest = verify_files(directory) if verify else json.loads((directory / "manifest.json").read_text())
+        self.manifest = verify_files(directory) if verify else (read_manifest(directory) or {})
         self.version = directory.name
         self.conn = sqlite3.connect(f"file:{directory / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
@@ -130,8 +136,9 @@ class SearchIndex:
         self.row_lang = np.array([r[1] for r in rows])
         self.doc_ids = list(self.documents)
         self.vectors = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-        if hasattr(self.vectors, "hnsw"):
-            self.vectors.hnsw.efSearch = HNSW_EF_SEARCH
+        inner = faiss.downcast_index(self.vectors.index)
+        if isinstance(inner, faiss.IndexHNSW):
+            inner.hnsw.efSearch = HNSW_EF_SEARCH
         self.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=True)
 
     def __len__(self) -> int:
@@ -155,14 +162,20 @@ class SearchIndex:
         return mask
 
     def dense(self, vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """The `k` passages with the best-matching vector (a passage's score is its best
+        vector's: the whole passage or one of its sentence windows)."""
         if mask is not None and not mask.any():
             return []
         params = None
         if mask is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64)))
-        k = min(k, len(self) if mask is None else int(mask.sum()))
-        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        depth = min(k * VECTORS_PER_PASSAGE, self.vectors.ntotal)
+        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), depth, params=params)
+        best: dict[int, float] = {}
+        for i, score in zip(ids[0].tolist(), scores[0].tolist()):
+            if i >= 0 and i not in best:
+                best[i] = score
+        return sorted(best.items(), key=lambda item: -item[1])[:k]
 
     def passage_rows(self, rows: list[int]) -> dict[int, sqlite3.Row]:
         if not rows:
@@ -204,30 +217,35 @@ class Searcher:
         self.index = index
         self.embedder = embedder
 
-    def rank(self, query: str, mode: str, filters: Filters, depth: int = CANDIDATES) -> list[tuple[int, float]]:
-        """Row ids with fused scores, best first (before collapsing duplicates)."""
+    def rank(self, query: str, mode: str, filters: Filters, k: int = 10) -> list[tuple[int, float]]:
+        """Row ids with scores, best first (before collapsing duplicates), deep enough to
+        fill `k` hits after near-duplicates are collapsed."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         mask = self.index.mask(filters)
-        rankings: list[tuple[list[tuple[int, float]], float]] = []
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.encode_query(query)
-            rankings.append((self.index.dense(vector, depth, mask), DENSE_WEIGHT))
-        if mode in ("hybrid", "lexical"):
-            query_lang = detect_query_language(query)
-            lexical_mask = self.index.row_lang == query_lang if mode == "hybrid" else None
-            if mask is not None:
-                lexical_mask = mask if lexical_mask is None else (lexical_mask & mask)
-            terms = analyze(query, query_lang)
-            rankings.append((self.index.lexical.search(terms, depth, lexical_mask), LEXICAL_WEIGHT))
-        if len(rankings) == 1:
-            return rankings[0][0]
-        return fuse(rankings)
+        query_lang = detect_query_language(query)
+        terms = analyze(query, query_lang)
+        if mode == "dense":
+            return self.index.dense(self.embedder.encode_query(query), max(5 * k, CANDIDATES), mask)
+        if mode == "lexical":
+            return self.index.lexical.search(terms, max(5 * k, CANDIDATES), mask)
+        same_lang = self.index.row_lang == query_lang
+        if mask is not None:
+            same_lang &= mask
+        visible = len(self) if mask is None else int(mask.sum())
+        lexical_weight = LEXICAL_WEIGHT * (int(same_lang.sum()) / visible if visible else 0.0)
+        depth = max(2 * k, FUSION_DEPTH)
+        dense = self.index.dense(self.embedder.encode_query(query), depth, mask)
+        lexical = self.index.lexical.search(terms, depth, same_lang)
+        return fuse([(dense, DENSE_WEIGHT), (lexical, lexical_weight)])
+
+    def __len__(self) -> int:
+        return len(self.index)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         """The `k` best passages for a query, near-duplicates collapsed into one hit."""
-        ranked = self.rank(query, mode, filters or Filters())
-        rows = self.index.passage_rows([row for row, _ in ranked[: max(3 * k, CANDIDATES)]])
+        ranked = self.rank(query, mode, filters or Filters(), k)
+        rows = self.index.passage_rows([row for row, _ in ranked])
         query_lang = detect_query_language(query)
         kept: list[tuple[int, float, frozenset[str], list[Citation]]] = []
         for row, score in ranked:

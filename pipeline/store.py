@@ -68,8 +68,10 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE INDEX IF NOT EXISTS passages_pid ON passages(passage_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+PASSAGE_COLUMNS = (
+    "passage_id, doc_id, ordinal, text, section_path, pages_json, labels_json, bbox_json, lang, kind, lemmas"
+)
 
 
 @contextmanager
@@ -136,8 +138,7 @@ def write_document(conn: sqlite3.Connection, doc: Document) -> None:
 
 def write_passages(conn: sqlite3.Connection, passages: Iterable[Passage]) -> None:
     conn.executemany(
-        "INSERT INTO passages (passage_id, doc_id, ordinal, text, section_path, pages_json, labels_json,"
-        " bbox_json, lang, kind, lemmas) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 p.passage_id,
@@ -171,3 +172,26 @@ def row_to_passage(row: sqlite3.Row) -> Passage:
         lemmas=row["lemmas"],
         ordinal=row["ordinal"],
     )
+
+
+
+def copy_documents(conn: sqlite3.Connection, source_db: Path, doc_ids: Iterable[str]) -> None:
+    """Copy documents with all their rows from another version's database (no re-extraction).
+
+    Passages get new, contiguous row numbers in the order they had in the source.
+    """
+    ids = list(doc_ids)
+    conn.commit()
+    conn.execute("ATTACH DATABASE ? AS source", (f"file:{source_db}?mode=ro",))
+    try:
+        marks = ",".join("?" * len(ids))
+        for table in ("documents", "pages", "sections", "tables"):
+            conn.execute(f"INSERT INTO {table} SELECT * FROM source.{table} WHERE doc_id IN ({marks})", ids)
+        conn.execute(
+            f"INSERT INTO passages ({PASSAGE_COLUMNS}) SELECT {PASSAGE_COLUMNS} FROM source.passages"
+            f" WHERE doc_id IN ({marks}) ORDER BY row",
+            ids,
+        )
+        conn.commit()
+    finally:
+        conn.execute("DETACH DATABASE source")

@@ -48,6 +48,12 @@ class IndexVersions:
             os.fsync(handle.fileno())
         os.replace(tmp, self.pointer)
 
+    def kept(self) -> list[Path]:
+        """Finished versions still on disk, oldest first."""
+        if not self.versions.is_dir():
+            return []
+        return sorted(p for p in self.versions.iterdir() if p.is_dir() and not p.name.endswith(self.BUILDING_SUFFIX))
+
     def clean_leftovers(self, keep: int = 2) -> None:
         """Remove interrupted builds and all but the newest `keep` finished versions."""
         if not self.versions.is_dir():
@@ -56,8 +62,7 @@ class IndexVersions:
         for path in self.versions.iterdir():
             if path.name.endswith(self.BUILDING_SUFFIX):
                 shutil.rmtree(path, ignore_errors=True)
-        finished = sorted(p for p in self.versions.iterdir() if p.is_dir())
-        for path in finished[:-keep]:
+        for path in self.kept()[:-keep]:
             if path != current:
                 shutil.rmtree(path, ignore_errors=True)
         for tmp in self.root.glob("CURRENT.*.tmp"):

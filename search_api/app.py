@@ -31,6 +31,7 @@ from search_api.schemas import (
     SectionOut,
     hit_model,
 )
+from search_api.web import router as web_router
 
 log = logging.getLogger(__name__)
 ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             index_type=manifest["index_type"],
         )
 
+    app.include_router(web_router)  # the staff web page: /, /dokument, /jamfor, /static
     return app
 
 

@@ -1,0 +1,160 @@
+"""Approximate and memory-mapped vector indexes give the same answers as exact in-memory search.
+
+Real data throughout: passages extracted from corpus files, vectors from the real model, the
+real `write_search_files`. The same passages are written twice, once below the exact limit
+(flat) and once with `exact_limit=0` (HNSW), and both are read back memory-mapped and not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from pipeline.document import extract_document
+from pipeline.index import (
+    BM25_NAME,
+    DB_NAME,
+    FAISS_NAME,
+    HNSW_EF_SEARCH,
+    HNSW_M,
+    build_vector_index,
+    embedding_text,
+    write_search_files,
+)
+from pipeline.ingest import _indexed_passages
+from pipeline.lexical import LexicalIndex
+from pipeline.manifest import read_manifest
+from pipeline.search import Filters, SearchIndex, Searcher
+from pipeline.store import connect, write_document
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CORPUS = PROJECT_ROOT / "corpus"
+FILES = ("pressmeddelande-2025-12-03.pdf", "om-regional-utveckling.html", "about-region-norrbotten.html")
+QUERIES = (
+    "Vad innehåller den nya planen för kompetens och kultur?",
+    "regional utveckling i Norrbotten",
+    "What does Region Norrbotten do?",
+    "kompetensförsörjning",
+    "Vem beslutar om den regionala utvecklingsstrategin?",
+)
+
+
+@pytest.fixture(scope="module")
+def corpus_documents(embedder):  # type: ignore[no-untyped-def]
+    """(documents, embedder): a few real corpus files extracted, and the real model."""
+    manifest = read_manifest(CORPUS)
+    documents = [extract_document(CORPUS / name, manifest.get(name)) for name in FILES]
+    return documents, embedder
+
+
+def _write_version(directory: Path, documents, embedder, exact_limit: int) -> Path:  # type: ignore[no-untyped-def]
+    directory.mkdir(parents=True)
+    with connect(directory / DB_NAME) as conn:
+        for doc in documents:
+            write_document(conn, doc)
+        passages = _indexed_passages(conn)
+    texts = [embedding_text(p.title, p.section_path, p.text) for p in passages]
+    vectors, _ = embedder.encode_passages(texts)
+    write_search_files(directory, passages, vectors, embedder.model_id, exact_limit=exact_limit)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory, corpus_documents):  # type: ignore[no-untyped-def]
+    documents, embedder = corpus_documents
+    root = tmp_path_factory.mktemp("index_types")
+    flat = _write_version(root / "flat", documents, embedder, exact_limit=10**9)
+    hnsw = _write_version(root / "hnsw", documents, embedder, exact_limit=0)
+    return flat, hnsw
+
+
+@pytest.fixture(scope="module")
+def query_vectors(corpus_documents) -> np.ndarray:  # type: ignore[no-untyped-def]
+    _, embedder = corpus_documents
+    return np.stack([embedder.encode_query(q) for q in QUERIES]).astype(np.float32)
+
+
+def test_index_type_is_chosen_by_size() -> None:
+    vectors = np.random.default_rng(0).standard_normal((40, 8)).astype(np.float32)
+    assert isinstance(build_vector_index(vectors), faiss.IndexFlatIP)
+    hnsw = build_vector_index(vectors, exact_limit=0)
+    assert isinstance(hnsw, faiss.IndexHNSWFlat)
+    assert hnsw.hnsw.nb_neighbors(0) == 2 * HNSW_M
+    assert hnsw.metric_type == faiss.METRIC_INNER_PRODUCT
+
+
+def test_versions_record_their_index_type(versions) -> None:  # type: ignore[no-untyped-def]
+    flat, hnsw = versions
+    assert SearchIndex(flat).manifest["index_type"] == "flat"
+    assert SearchIndex(hnsw).manifest["index_type"] == "hnsw"
+    assert isinstance(faiss.read_index(str(hnsw / FAISS_NAME)), faiss.IndexHNSWFlat)
+    n = SearchIndex(flat).manifest["passages"]
+    assert n >= 20, "the test needs a few dozen real passages"
+
+
+def test_hnsw_returns_the_exact_top_results(versions, query_vectors) -> None:  # type: ignore[no-untyped-def]
+    flat, hnsw = versions
+    exact = faiss.read_index(str(flat / FAISS_NAME))
+    approx = faiss.read_index(str(hnsw / FAISS_NAME))
+    approx.hnsw.efSearch = HNSW_EF_SEARCH
+    exact_scores, exact_ids = exact.search(query_vectors, 10)
+    approx_scores, approx_ids = approx.search(query_vectors, 10)
+    np.testing.assert_array_equal(approx_ids, exact_ids)
+    np.testing.assert_allclose(approx_scores, exact_scores, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("flag", ["IO_FLAG_MMAP", "IO_FLAG_MMAP_IFC"])
+def test_memory_mapped_read_equals_in_memory_read(versions, query_vectors, kind: str, flag: str) -> None:  # type: ignore[no-untyped-def]
+    if not hasattr(faiss, flag):
+        pytest.skip(f"this faiss has no {flag}")
+    path = str(dict(zip(("flat", "hnsw"), versions))[kind] / FAISS_NAME)
+    in_memory = faiss.read_index(path)
+    mapped = faiss.read_index(path, getattr(faiss, flag) | faiss.IO_FLAG_READ_ONLY)
+    assert mapped.ntotal == in_memory.ntotal
+    expected = in_memory.search(query_vectors, 10)
+    found = mapped.search(query_vectors, 10)
+    np.testing.assert_array_equal(found[1], expected[1])
+    np.testing.assert_array_equal(found[0], expected[0])
+
+
+def _results(searcher: Searcher, mode: str) -> list[list[tuple[str, float]]]:
+    return [[(h.passage_id, round(h.score, 6)) for h in searcher.search(q, k=10, mode=mode)] for q in QUERIES]
+
+
+def _in_memory(directory: Path) -> SearchIndex:
+    """`SearchIndex` with FAISS and BM25 read fully into memory instead of memory-mapped."""
+    index = SearchIndex(directory)
+    index.vectors = faiss.read_index(str(directory / FAISS_NAME))
+    if hasattr(index.vectors, "hnsw"):
+        index.vectors.hnsw.efSearch = HNSW_EF_SEARCH
+    index.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=False)
+    return index
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_search_index_mmap_equals_in_memory(versions, corpus_documents, mode: str) -> None:  # type: ignore[no-untyped-def]
+    _, embedder = corpus_documents
+    for directory in versions:
+        mapped = Searcher(SearchIndex(directory), embedder)
+        loaded = Searcher(_in_memory(directory), embedder)
+        assert _results(mapped, mode) == _results(loaded, mode)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense"])
+def test_hnsw_search_index_equals_flat(versions, corpus_documents, mode: str) -> None:  # type: ignore[no-untyped-def]
+    _, embedder = corpus_documents
+    flat, hnsw = versions
+    exact = Searcher(SearchIndex(flat), embedder)
+    approx = Searcher(SearchIndex(hnsw), embedder)
+    for query in QUERIES:
+        want = [(h.passage_id, round(h.score, 5)) for h in exact.search(query, k=10, mode=mode)]
+        got = [(h.passage_id, round(h.score, 5)) for h in approx.search(query, k=10, mode=mode)]
+        assert got == want, query
+    filters = Filters(lang="sv")
+    assert [h.passage_id for h in approx.search(QUERIES[0], k=5, filters=filters)] == [
+        h.passage_id for h in exact.search(QUERIES[0], k=5, filters=filters)
+    ]
