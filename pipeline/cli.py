@@ -16,6 +16,7 @@ from pipeline.manifest import ManifestError
 
 if TYPE_CHECKING:
     from pipeline.search import Searcher
+    from search_api.schemas import CompareResponse
 
 app = typer.Typer(
     help="styrdok: search and cross-check the governing documents of a Swedish region.",
@@ -247,3 +248,108 @@ def serve(
 
     console.print(f"styrdok serves at [bold]http://{host}:{port}/[/] (API docs at http://{host}:{port}/docs)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def compare(
+    source: Annotated[str, typer.Argument(help="Document whose goals are checked (file name or id).")],
+    targets: Annotated[list[str], typer.Argument(help="Documents to check them against.")],
+    output_format: Annotated[str, typer.Option("--format", help="table, md, csv or json.")] = "table",
+) -> None:
+    """Cross-check goals: for each goal of SOURCE, what the TARGETs say about it.
+
+    Each row gives the goal, the relation (agrees / partial / conflicts / absent), the best
+    evidence with its citation, and the numbers compared.
+    """
+    from search_api.compare_view import comparison_response
+    from pipeline.compare import compare as run_compare
+
+    if output_format not in ("table", "md", "csv", "json"):
+        console.print("[red]error:[/] --format must be table, md, csv or json")
+        raise typer.Exit(2)
+    searcher = _live_searcher()
+    source_id = resolve_document(searcher, source)
+    target_ids = [resolve_document(searcher, t) for t in targets]
+    response = comparison_response(run_compare(searcher, source_id, target_ids), searcher.index.documents)
+    print(render_comparison(response, output_format))
+    console.print(
+        f"{len(response.rows)} goals in {response.seconds:.1f} s: "
+        + ", ".join(f"{n} {relation}" for relation, n in response.counts.items())
+    )
+
+
+def render_comparison(response: CompareResponse, output_format: str) -> str:
+    """The comparison as a terminal table, Markdown, CSV or JSON."""
+    import csv
+    import io
+
+    def cite(page_label: str | None, page: int | None) -> str:
+        if page is None:
+            return ""
+        return f"s. {page_label}" + (f" (PDF {page})" if str(page) != page_label else "") if page_label else f"PDF {page}"
+
+    rows = [
+        {
+            "goal": row.goal.text,
+            "goal_page": cite(row.goal.page_label, row.goal.page),
+            "relation": row.relation,
+            "evidence": row.evidence.text if row.evidence else "",
+            "evidence_document": row.evidence.document.file if row.evidence else "",
+            "evidence_page": cite(row.evidence.page_label, row.evidence.page) if row.evidence else "",
+            "numbers": "; ".join(f"{p.goal} {'=' if p.same else '≠'} {p.target}" for p in row.compared),
+            "note": row.note,
+        }
+        for row in response.rows
+    ]
+    if output_format == "json":
+        return response.model_dump_json(indent=2)
+    if output_format == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["goal"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    if output_format == "md":
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| goal | relation | evidence | numbers |", "|---|---|---|---|"]
+        for r in rows:
+            evidence = f"{cell(r['evidence'])} ({r['evidence_document']}, {r['evidence_page']})" if r["evidence"] else "—"
+            lines.append(f"| {cell(r['goal'])} ({r['goal_page']}) | {r['relation']} | {evidence} | {r['numbers']} |")
+        return "\n".join(lines)
+    table = RichTable(title=f"{response.source.title} → {', '.join(t.title for t in response.targets)}", show_lines=True)
+    for column in ("goal", "relation", "evidence", "numbers"):
+        table.add_column(column)
+    colours = {"agrees": "green", "partial": "yellow", "conflicts": "red", "absent": "dim"}
+    for r in rows:
+        evidence = f"{r['evidence']}\n[dim]{r['evidence_document']} {r['evidence_page']}[/]" if r["evidence"] else "—"
+        table.add_row(f"{r['goal']}\n[dim]{r['goal_page']}[/]", f"[{colours[r['relation']]}]{r['relation']}[/]", evidence, r["numbers"])
+    buffer = Console(file=io.StringIO(), width=160)
+    buffer.print(table)
+    return buffer.file.getvalue()  # type: ignore[attr-defined]
+
+
+@app.command("eval-compare")
+def evaluate_compare_command(
+    examples: Annotated[Path, typer.Argument(help="Cross-check examples (crosscheck_dev.json format).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """How many cross-check examples get the right relation and the right target page."""
+    import json
+
+    from pipeline.evaluate import evaluate_compare
+
+    if not examples.is_file():
+        console.print(f"[red]error:[/] {examples} is not a file")
+        raise typer.Exit(2)
+    report = evaluate_compare(_live_searcher(), json.loads(examples.read_text(encoding="utf-8")))
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    table = RichTable(title=f"Cross-check on {examples.name}: {report['right']} of {report['n']} right")
+    for column in ("goal", "expected", "got", "expected pages", "cited pages", "right"):
+        table.add_column(column)
+    for r in report["examples"]:
+        table.add_row(r["goal"][:60], r["expected"], r["got"], str(r["expected_pages"]), str(r["cited_pages"]), "✓" if r["right"] else "✗")
+    Console().print(table)

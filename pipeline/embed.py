@@ -88,13 +88,24 @@ class Embedder:
         return self.spec.passage_prefix + text
 
     def encode_query(self, query: str) -> np.ndarray:
-        return self._encode([self.spec.query_prefix + query])[0]
+        return self.encode_queries([query])[0]
+
+    def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
+        return self._encode([self.spec.query_prefix + q for q in queries])
 
     def encode_passages(
-        self, texts: Sequence[str], cache: EmbeddingCache | None = None, progress: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        cache: EmbeddingCache | None = None,
+        progress: Callable[[int], None] | None = None,
+        as_queries: bool = False,
     ) -> tuple[np.ndarray, int]:
-        """Vectors for passage texts, reusing cached ones; returns (vectors, number embedded now)."""
-        inputs = [self.passage_input(t) for t in texts]
+        """Vectors for passage texts, reusing cached ones; returns (vectors, number embedded now).
+
+        `as_queries` embeds with the query prefix instead: e5 models want it on both sides
+        when two short statements are compared with each other (symmetric similarity).
+        """
+        inputs = [self.spec.query_prefix + t if as_queries else self.passage_input(t) for t in texts]
         keys = [hashlib.sha256(i.encode()).hexdigest() for i in inputs]
         cached = cache.get(self.model_id, keys) if cache else {}
         missing = [i for i, key in enumerate(keys) if key not in cached]

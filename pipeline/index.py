@@ -24,10 +24,11 @@ from pipeline.nlp import sentences
 from pipeline.records import PATH_SEPARATOR
 
 FAISS_NAME = "vectors.faiss"
+GOAL_VECTORS_NAME = "goals.npy"
 BM25_NAME = "bm25"
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "styrdok.sqlite"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bumped when the files change shape; an index of another format is rebuilt on ingest."""
 WINDOW_WORDS = 60
 """Sentences are grouped into windows of at most this many words for extra vectors."""

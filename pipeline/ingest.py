@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
+import numpy as np
 
 from pipeline.document import EXTRACTOR_VERSION, MEDIA_TYPES, extract_document, file_sha256
 from pipeline.embed import Embedder, EmbeddingCache
@@ -35,6 +36,7 @@ from pipeline.index import (
     DB_NAME,
     FAISS_NAME,
     FORMAT_VERSION,
+    GOAL_VECTORS_NAME,
     IndexedPassage,
     embedding_units,
     write_search_files,
@@ -43,7 +45,8 @@ from pipeline.index import read_manifest as read_index_manifest
 from pipeline.lexical import LexicalIndex
 from pipeline.manifest import MANIFEST_NAME, read_manifest
 from pipeline.records import Document, DocumentMeta
-from pipeline.store import connect, copy_documents, write_document
+from pipeline.goals import Goal, extract_goals
+from pipeline.store import connect, copy_documents, row_to_passage, write_document, write_goals
 from pipeline.versions import IndexVersions
 
 log = logging.getLogger(__name__)
@@ -298,6 +301,16 @@ def _ingest(
         report.seconds["embed"] = time.perf_counter() - started
 
         started = time.perf_counter()
+        listener.stage("goals", 1)
+        goals = _extract_goals(build_dir / DB_NAME)
+        goal_vectors, _ = embedder.encode_passages(
+            [g.text for g in goals], EmbeddingCache(index_dir / CACHE_NAME), as_queries=True
+        )
+        np.save(build_dir / GOAL_VECTORS_NAME, goal_vectors)
+        listener.advance(1)
+        report.seconds["goals"] = time.perf_counter() - started
+
+        started = time.perf_counter()
         listener.stage("index", 1)
         write_search_files(build_dir, passages, vectors, embedder.model_id, owners, EXTRACTOR_VERSION)
         verify_build(build_dir, len(passages))
@@ -314,6 +327,17 @@ def _ingest(
 def _reusable(manifest: dict | None, embedder: Embedder) -> bool:
     """True when the served version can stay as it is: same file format and same model."""
     return manifest is not None and manifest.get("format") == FORMAT_VERSION and manifest.get("model") == embedder.model_id
+
+
+def _extract_goals(db: Path) -> list[Goal]:
+    """Goal statements of every document, stored beside the passages for the cross-check."""
+    with connect(db) as conn:
+        goals: list[Goal] = []
+        for (doc_id,) in conn.execute("SELECT doc_id FROM documents ORDER BY rowid").fetchall():
+            rows = conn.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,))
+            goals.extend(extract_goals([row_to_passage(r) for r in rows]))
+        write_goals(conn, goals)
+    return goals
 
 
 def _count_passages(version: Path) -> int:

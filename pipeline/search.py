@@ -14,16 +14,27 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 from pipeline.embed import Embedder
-from pipeline.index import BM25_NAME, DB_NAME, FAISS_NAME, HNSW_EF_SEARCH, read_manifest, verify_files
+from pipeline.goals import Goal
+from pipeline.index import (
+    BM25_NAME,
+    DB_NAME,
+    FAISS_NAME,
+    GOAL_VECTORS_NAME,
+    HNSW_EF_SEARCH,
+    read_manifest,
+    verify_files,
+)
 from pipeline.language import detect_query_language
 from pipeline.lexical import LexicalIndex, analyze, highlight_spans
 from pipeline.records import PATH_SEPARATOR
+from pipeline.store import read_goals
 
 MODES = ("hybrid", "dense", "lexical")
 RRF_K = 60
@@ -177,6 +188,11 @@ class SearchIndex:
                 best[i] = score
         return sorted(best.items(), key=lambda item: -item[1])[:k]
 
+    @cached_property
+    def goals(self) -> tuple[list[Goal], np.ndarray]:
+        """Goal statements of all documents and their vectors (for the cross-check)."""
+        return read_goals(self.conn), np.load(self.directory / GOAL_VECTORS_NAME, mmap_mode="r")
+
     def passage_rows(self, rows: list[int]) -> dict[int, sqlite3.Row]:
         if not rows:
             return {}
@@ -217,16 +233,21 @@ class Searcher:
         self.index = index
         self.embedder = embedder
 
-    def rank(self, query: str, mode: str, filters: Filters, k: int = 10) -> list[tuple[int, float]]:
+    def rank(
+        self, query: str, mode: str, filters: Filters, k: int = 10, vector: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         """Row ids with scores, best first (before collapsing duplicates), deep enough to
-        fill `k` hits after near-duplicates are collapsed."""
+        fill `k` hits after near-duplicates are collapsed. `vector` is the query's
+        embedding when the caller computed it already (batches)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         mask = self.index.mask(filters)
         query_lang = detect_query_language(query)
         terms = analyze(query, query_lang)
+        if vector is None and mode != "lexical":
+            vector = self.embedder.encode_query(query)
         if mode == "dense":
-            return self.index.dense(self.embedder.encode_query(query), max(5 * k, CANDIDATES), mask)
+            return self.index.dense(vector, max(5 * k, CANDIDATES), mask)
         if mode == "lexical":
             return self.index.lexical.search(terms, max(5 * k, CANDIDATES), mask)
         same_lang = self.index.row_lang == query_lang
@@ -235,7 +256,7 @@ class Searcher:
         visible = len(self) if mask is None else int(mask.sum())
         lexical_weight = LEXICAL_WEIGHT * (int(same_lang.sum()) / visible if visible else 0.0)
         depth = max(2 * k, FUSION_DEPTH)
-        dense = self.index.dense(self.embedder.encode_query(query), depth, mask)
+        dense = self.index.dense(vector, depth, mask)
         lexical = self.index.lexical.search(terms, depth, same_lang)
         return fuse([(dense, DENSE_WEIGHT), (lexical, lexical_weight)])
 
@@ -265,6 +286,12 @@ class Searcher:
             self._hit(rank, rows[row], score, tuple(also), query, query_lang)
             for rank, (row, score, _, also) in enumerate(kept, start=1)
         ]
+
+    def hits(self, rows: list[int], query: str) -> list[Hit]:
+        """Hits for given rows in the given order, without collapsing duplicates."""
+        records = self.index.passage_rows(rows)
+        query_lang = detect_query_language(query)
+        return [self._hit(i, records[row], 0.0, (), query, query_lang) for i, row in enumerate(rows, start=1)]
 
     def _hit(
         self, rank: int, record: sqlite3.Row, score: float, also: tuple[Citation, ...], query: str, query_lang: str

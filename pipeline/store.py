@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import asdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.goals import Goal
+from pipeline.quantities import Quantity
 from pipeline.records import PATH_SEPARATOR, Document, Passage
 
 SCHEMA = """
@@ -195,3 +198,38 @@ def copy_documents(conn: sqlite3.Connection, source_db: Path, doc_ids: Iterable[
         conn.commit()
     finally:
         conn.execute("DETACH DATABASE source")
+
+
+GOALS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS goals (
+    row INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    goal_json TEXT NOT NULL
+);
+"""
+
+
+def _quantity_from(data: dict) -> Quantity:
+    return Quantity(**{**data, "span": tuple(data["span"])})
+
+
+def goal_from_json(text: str) -> Goal:
+    data = json.loads(text)
+    for name in ("section_path", "pages", "page_labels", "years", "cues", "passage_ids"):
+        data[name] = tuple(data[name])
+    data["quantities"] = tuple(_quantity_from(q) for q in data["quantities"])
+    data["baseline"] = tuple(_quantity_from(q) for q in data["baseline"])
+    return Goal(**data)
+
+
+def write_goals(conn: sqlite3.Connection, goals: Iterable[Goal]) -> None:
+    """Store goal statements in row order (row i + 1 ↔ row i of the goal vectors)."""
+    conn.executescript(GOALS_SCHEMA)
+    conn.executemany(
+        "INSERT INTO goals (doc_id, goal_json) VALUES (?, ?)",
+        [(g.doc_id, json.dumps(asdict(g), ensure_ascii=False)) for g in goals],
+    )
+
+
+def read_goals(conn: sqlite3.Connection) -> list[Goal]:
+    return [goal_from_json(r[0]) for r in conn.execute("SELECT goal_json FROM goals ORDER BY row")]

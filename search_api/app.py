@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
+from pipeline.compare import compare
 from pipeline.config import Settings, get_settings
 from pipeline.embed import Embedder
 from pipeline.files import FileStore
@@ -17,11 +18,14 @@ from pipeline.index import CorruptIndex
 from pipeline.language import detect_query_language
 from pipeline.live import LiveIndex, NoIndex
 from pipeline.search import MODES, Filters, IndexMismatch, Searcher
+from search_api.compare_view import comparison_response
 from search_api.schemas import (
     MAX_K,
     MAX_QUERY_CHARS,
     BatchSearchRequest,
     BatchSearchResponse,
+    CompareRequest,
+    CompareResponse,
     DocumentDetail,
     DocumentOut,
     ErrorOut,
@@ -35,6 +39,15 @@ from search_api.web import router as web_router
 
 log = logging.getLogger(__name__)
 ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+
+
+def current_searcher(request: Request) -> Searcher:
+    """The searcher of the index version being served (switches when a new one is current)."""
+    live: LiveIndex = request.app.state.live
+    return live.searcher()
+
+
+CurrentSearcher = Annotated[Searcher, Depends(current_searcher)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,11 +78,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(IndexMismatch)
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(status_code=503, content={"detail": str(exc)})
-
-    def current() -> Searcher:
-        return live.searcher()
-
-    CurrentSearcher = Annotated[Searcher, Depends(current)]
 
     def run_search(searcher: Searcher, request: SearchRequest) -> SearchResponse:
         filters = Filters(
@@ -132,6 +140,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if info is None or path is None:
             raise HTTPException(status_code=404, detail=f"no indexed document with id '{doc_id}'")
         return FileResponse(path, media_type=info.media_type, filename=info.file_name, content_disposition_type="inline")
+
+    @app.post("/compare", response_model=CompareResponse, responses=ERRORS, tags=["cross-check"])
+    def compare_documents(searcher: CurrentSearcher, body: CompareRequest) -> CompareResponse:
+        """For each goal of the source document, what the targets say: agrees, partial,
+        conflicts or absent, with the best evidence and the numbers compared."""
+        source = _document_id(searcher, body.source)
+        targets = [_document_id(searcher, t) for t in body.targets]
+        if source in targets:
+            raise HTTPException(status_code=422, detail="the source document cannot also be a target")
+        return comparison_response(compare(searcher, source, targets), searcher.index.documents)
 
     @app.get("/health", response_model=Health, responses=ERRORS, tags=["service"])
     def health(searcher: CurrentSearcher) -> Health:

@@ -134,3 +134,50 @@ def hit_model(hit: Hit) -> SearchHit:
         link=hit.link,
         also_at=[citation_model(c) for c in hit.also_at],
     )
+
+
+class CompareRequest(BaseModel):
+    source: str = Field(description="Document id (or file name) whose goals are checked.")
+    targets: list[str] = Field(min_length=1, max_length=10, description="Documents to check them against.")
+
+
+class GoalOut(BaseModel):
+    text: str
+    section_path: list[str]
+    page: int | None
+    page_label: str | None
+    link: str
+    years: list[int]
+    quantities: list[str]
+
+
+class EvidenceOut(BaseModel):
+    text: str
+    document: DocumentRef
+    section_path: list[str]
+    page: int | None
+    page_label: str | None
+    link: str
+    score: float
+
+
+class QuantityPairOut(BaseModel):
+    goal: str
+    target: str
+    same: bool
+
+
+class CompareRow(BaseModel):
+    goal: GoalOut
+    relation: str = Field(description="agrees | partial | conflicts | absent")
+    evidence: EvidenceOut | None
+    compared: list[QuantityPairOut]
+    note: str
+
+
+class CompareResponse(BaseModel):
+    source: DocumentRef
+    targets: list[DocumentRef]
+    rows: list[CompareRow]
+    counts: dict[str, int]
+    seconds: float

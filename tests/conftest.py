@@ -29,10 +29,19 @@ def embedder():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
-    """An index of the bundled corpus, built once per session."""
-    from pipeline.ingest import ingest
+    """An index of the bundled corpus, built once per session.
+
+    Vectors already in the project's own embedding cache (from `make run`) are reused:
+    the cache is keyed by model and exact input text, so a hit is the same vector.
+    """
+    import shutil
+
+    from pipeline.ingest import CACHE_NAME, ingest
 
     directory = tmp_path_factory.mktemp("index")
+    known = PROJECT_ROOT / "var" / "index" / CACHE_NAME
+    if known.exists():
+        shutil.copyfile(known, directory / CACHE_NAME)
     report = ingest(PROJECT_ROOT / "corpus", directory, embedder, workers=2)
     assert not report.failed, report.failed
     return directory

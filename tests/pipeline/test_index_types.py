@@ -7,6 +7,7 @@ real `write_search_files`. The same passages are written twice, once below the e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import faiss
@@ -32,7 +33,9 @@ from pipeline.store import connect, write_document
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CORPUS = PROJECT_ROOT / "corpus"
-FILES = ("pressmeddelande-2025-12-03.pdf", "om-regional-utveckling.html", "about-region-norrbotten.html")
+FILES = ("pressmeddelande-2025-12-03.pdf", "om-regional-utveckling.html", "about-region-norrbotten.html", "rus-2030.pdf")
+MAX_PASSAGES_PER_FILE = 25
+"""Keeps embedding time low: a few dozen real passages are enough to compare index types."""
 QUERIES = (
     "Vad innehåller den nya planen för kompetens och kultur?",
     "regional utveckling i Norrbotten",
@@ -42,32 +45,58 @@ QUERIES = (
 )
 
 
+def _inner(index: faiss.Index) -> faiss.Index:
+    """The flat or HNSW index itself, inside the id-mapping wrapper when there is one."""
+    return faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
+
+
+class QueryMemo:
+    """The real embedder with query vectors memoised: every test asks the same few queries."""
+
+    def __init__(self, embedder) -> None:  # type: ignore[no-untyped-def]
+        self.embedder = embedder
+        self.model_id = embedder.model_id
+        self._queries: dict[str, np.ndarray] = {}
+
+    def encode_query(self, query: str) -> np.ndarray:
+        if query not in self._queries:
+            self._queries[query] = self.embedder.encode_query(query)
+        return self._queries[query]
+
+    def encode_passages(self, texts):  # type: ignore[no-untyped-def]
+        return self.embedder.encode_passages(texts)
+
+
 @pytest.fixture(scope="module")
 def corpus_documents(embedder):  # type: ignore[no-untyped-def]
     """(documents, embedder): a few real corpus files extracted, and the real model."""
     manifest = read_manifest(CORPUS)
     documents = [extract_document(CORPUS / name, manifest.get(name)) for name in FILES]
-    return documents, embedder
+    return [replace(doc, passages=doc.passages[:MAX_PASSAGES_PER_FILE]) for doc in documents], QueryMemo(embedder)
 
 
-def _write_version(directory: Path, documents, embedder, exact_limit: int) -> Path:  # type: ignore[no-untyped-def]
+def _write_version(directory: Path, documents, vectors: np.ndarray, model_id: str, exact_limit: int) -> Path:  # type: ignore[no-untyped-def]
     directory.mkdir(parents=True)
     with connect(directory / DB_NAME) as conn:
         for doc in documents:
             write_document(conn, doc)
         passages = _indexed_passages(conn)
-    texts = [embedding_text(p.title, p.section_path, p.text) for p in passages]
-    vectors, _ = embedder.encode_passages(texts)
-    write_search_files(directory, passages, vectors, embedder.model_id, exact_limit=exact_limit)
+    write_search_files(directory, passages, vectors, model_id, exact_limit=exact_limit)
     return directory
 
 
 @pytest.fixture(scope="module")
 def versions(tmp_path_factory: pytest.TempPathFactory, corpus_documents):  # type: ignore[no-untyped-def]
+    """The same real passages and vectors written as a flat and as an HNSW version."""
     documents, embedder = corpus_documents
     root = tmp_path_factory.mktemp("index_types")
-    flat = _write_version(root / "flat", documents, embedder, exact_limit=10**9)
-    hnsw = _write_version(root / "hnsw", documents, embedder, exact_limit=0)
+    with connect(root / "passages.sqlite") as conn:
+        for doc in documents:
+            write_document(conn, doc)
+        passages = _indexed_passages(conn)
+    vectors, _ = embedder.encode_passages([embedding_text(p.title, p.section_path, p.text) for p in passages])
+    flat = _write_version(root / "flat", documents, vectors, embedder.model_id, exact_limit=10**9)
+    hnsw = _write_version(root / "hnsw", documents, vectors, embedder.model_id, exact_limit=0)
     return flat, hnsw
 
 
@@ -79,8 +108,10 @@ def query_vectors(corpus_documents) -> np.ndarray:  # type: ignore[no-untyped-de
 
 def test_index_type_is_chosen_by_size() -> None:
     vectors = np.random.default_rng(0).standard_normal((40, 8)).astype(np.float32)
-    assert isinstance(build_vector_index(vectors), faiss.IndexFlatIP)
-    hnsw = build_vector_index(vectors, exact_limit=0)
+    flat = build_vector_index(vectors)  # keep the wrapper alive: it owns the inner index
+    assert isinstance(_inner(flat), faiss.IndexFlatIP)
+    wrapper = build_vector_index(vectors, exact_limit=0)
+    hnsw = _inner(wrapper)
     assert isinstance(hnsw, faiss.IndexHNSWFlat)
     assert hnsw.hnsw.nb_neighbors(0) == 2 * HNSW_M
     assert hnsw.metric_type == faiss.METRIC_INNER_PRODUCT
@@ -90,7 +121,8 @@ def test_versions_record_their_index_type(versions) -> None:  # type: ignore[no-
     flat, hnsw = versions
     assert SearchIndex(flat).manifest["index_type"] == "flat"
     assert SearchIndex(hnsw).manifest["index_type"] == "hnsw"
-    assert isinstance(faiss.read_index(str(hnsw / FAISS_NAME)), faiss.IndexHNSWFlat)
+    stored = faiss.read_index(str(hnsw / FAISS_NAME))
+    assert isinstance(_inner(stored), faiss.IndexHNSWFlat)
     n = SearchIndex(flat).manifest["passages"]
     assert n >= 20, "the test needs a few dozen real passages"
 
@@ -99,7 +131,7 @@ def test_hnsw_returns_the_exact_top_results(versions, query_vectors) -> None:  #
     flat, hnsw = versions
     exact = faiss.read_index(str(flat / FAISS_NAME))
     approx = faiss.read_index(str(hnsw / FAISS_NAME))
-    approx.hnsw.efSearch = HNSW_EF_SEARCH
+    _inner(approx).hnsw.efSearch = HNSW_EF_SEARCH
     exact_scores, exact_ids = exact.search(query_vectors, 10)
     approx_scores, approx_ids = approx.search(query_vectors, 10)
     np.testing.assert_array_equal(approx_ids, exact_ids)
@@ -129,8 +161,8 @@ def _in_memory(directory: Path) -> SearchIndex:
     """`SearchIndex` with FAISS and BM25 read fully into memory instead of memory-mapped."""
     index = SearchIndex(directory)
     index.vectors = faiss.read_index(str(directory / FAISS_NAME))
-    if hasattr(index.vectors, "hnsw"):
-        index.vectors.hnsw.efSearch = HNSW_EF_SEARCH
+    if isinstance(_inner(index.vectors), faiss.IndexHNSW):
+        _inner(index.vectors).hnsw.efSearch = HNSW_EF_SEARCH
     index.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=False)
     return index
 

@@ -87,6 +87,29 @@ def test_swedish_search_cites_the_page_and_opens_the_pdf(server: Any, page: Any,
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
+def test_keyboard_and_screen_reader_names(server: Any, page: Any) -> None:
+    page.goto(server.url + "/")
+    assert page.evaluate("document.activeElement.id") == "q"  # typing can start at once
+    page.keyboard.type("kompetensförsörjning")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#results li.hit")
+    order = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id"))
+    assert order[:4] == ["search-button", "filter-doc", "filter-kind", "filter-lang"], order
+    for name in ("Dokument", "Typ av dokument", "Språk"):
+        assert page.get_by_role("combobox", name=name, exact=True).is_visible()
+    assert page.get_by_role("searchbox", name="Sök i styrdokumenten").is_visible()
+    assert page.get_by_role("status").inner_text().startswith("10 träffar")
+    assert page.get_by_role("navigation", name="Huvudmeny").is_visible()
+    page.goto(server.url + "/dokument")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
 def test_table_hit_shows_the_row_with_its_headers(server: Any, page: Any, screenshots: Path) -> None:
     page.goto(server.url + "/?q=" + quote("Skatteintäkter 2024 resultatbudget"))
     page.wait_for_selector("#results li.hit")
@@ -145,9 +168,10 @@ def test_empty_result_is_explained(server: Any, page: Any, screenshots: Path) ->
     ],
 )
 def test_errors_are_explained(server: Any, page: Any, status: int, detail: Any, expected: str) -> None:
+    body = json.dumps({"detail": detail})
     page.route(
         re.compile(r".*/search\?.*"),
-        lambda route: route.fulfill(status=status, content_type="application/json", body=json.dumps({"detail": detail})),
+        lambda route: route.fulfill(status=status, content_type="application/json", body=body),
     )
     page.goto(server.url + "/")
     _search(page, "budget")
@@ -222,6 +246,11 @@ def test_cross_check(server: Any, page: Any, screenshots: Path) -> None:
             assert evidence.first.get_attribute("href").startswith(f"/documents/{target['id']}/file")
     counted = sum(int(n) for n in page.locator("#counts strong").all_inner_texts())
     assert counted == rows.count()
+    relation = rows.first.get_attribute("data-relation")  # a count filters the table to its rows
+    page.locator(f'#counts button[data-relation="{relation}"]').click()
+    assert all(r.get_attribute("data-relation") == relation for r in page.locator("#goals > tbody > tr:visible").all())
+    page.locator(f'#counts button[data-relation="{relation}"]').click()
+    assert page.locator("#goals > tbody > tr:visible").count() == rows.count()
     shoot(page, screenshots, "compare")
 
     with page.expect_download() as download:
@@ -238,3 +267,16 @@ def test_cross_check(server: Any, page: Any, screenshots: Path) -> None:
     page.reload()
     page.wait_for_selector("#goals > tbody > tr", timeout=300_000)
     assert page.locator("#goals > tbody > tr").count() == rows.count()
+
+
+def test_cross_check_explains_a_server_without_it(server: Any, page: Any) -> None:
+    page.route(
+        re.compile(r".*/compare$"),
+        lambda route: route.fulfill(status=404, content_type="application/json", body='{"detail": "Not Found"}'),
+    )
+    page.goto(server.url + "/jamfor?ui=en")
+    page.get_by_role("button", name="Cross-check", exact=True).click()
+    assert "Cross-checking is not available on this server yet" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Compare with").select_option(page.get_by_label("Source document").input_value())
+    page.get_by_role("button", name="Cross-check", exact=True).click()
+    assert page.get_by_role("alert").inner_text() == "Choose two different documents."
