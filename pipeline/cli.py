@@ -100,6 +100,7 @@ def ingest(
                 workers or settings.workers,
                 RichListener(progress),
                 wait=wait,
+                limits=settings.limits,
             )
         except ManifestError as exc:
             console.print(f"[red]error in the manifest:[/] {exc}")
@@ -353,3 +354,7 @@ def evaluate_compare_command(
     for r in report["examples"]:
         table.add_row(r["goal"][:60], r["expected"], r["got"], str(r["expected_pages"]), str(r["cited_pages"]), "✓" if r["right"] else "✗")
     Console().print(table)
+
+
+if __name__ == "__main__":  # `python -m pipeline.cli`, used by tests that run the CLI in a subprocess
+    app()

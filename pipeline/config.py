@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from pipeline.sandbox import Limits
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,6 +21,14 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
     workers: int = max(1, os.cpu_count() or 1)
+    extract_timeout_s: float = 300.0
+    """Time one file may take to extract before it is reported and skipped."""
+    extract_memory_mb: int = 4096
+    """Memory one extraction process may use before the file is reported and skipped."""
+    admin_token: str | None = None
+    """Bearer token for /admin endpoints; unset switches them off."""
+    cors_origins: list[str] = []
+    """Origins allowed to call the API from a browser (CORS is closed by default)."""
     model: str = "multilingual-e5-small"
     """Embedding model: a registry name, a sentence-transformers folder or a hub id."""
 
@@ -32,6 +42,11 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(seconds=self.extract_timeout_s, memory_mb=self.extract_memory_mb)
 
 
 @cache

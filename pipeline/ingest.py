@@ -18,8 +18,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,6 @@ import numpy as np
 
 from pipeline.document import EXTRACTOR_VERSION, MEDIA_TYPES, extract_document, file_sha256
 from pipeline.embed import Embedder, EmbeddingCache
-from pipeline.errors import ExtractionError
 from pipeline.files import FileStore
 from pipeline.index import (
     BM25_NAME,
@@ -47,6 +45,7 @@ from pipeline.manifest import MANIFEST_NAME, read_manifest
 from pipeline.records import Document, DocumentMeta
 from pipeline.goals import Goal, extract_goals
 from pipeline.store import connect, copy_documents, row_to_passage, write_document, write_goals
+from pipeline.sandbox import Limits, Outcome, run_isolated
 from pipeline.versions import IndexVersions
 
 log = logging.getLogger(__name__)
@@ -132,44 +131,30 @@ def discover(directory: Path) -> list[Path]:
     )
 
 
-def _extract(path: Path, meta: DocumentMeta | None) -> Document:
-    return extract_document(path, meta)
-
-
 def extract_all(
     files: list[Path],
     manifest: dict[str, DocumentMeta],
     workers: int,
     listener: IngestListener,
+    limits: Limits = Limits(),
 ) -> tuple[list[Document], list[tuple[str, str]]]:
-    """Extract files in parallel; returns documents in file order and the failures."""
+    """Extract files in isolated child processes, `workers` at a time, each under
+    `limits`; returns the documents in file order and the failures with their reasons."""
     documents: dict[str, Document] = {}
     failed: list[tuple[str, str]] = []
 
-    def record(path: Path, result: Callable[[], Document]) -> None:
-        try:
-            documents[path.name] = result()
-            listener.file_done(path.name, None)
-        except ExtractionError as exc:
-            reason = exc.reason + (f" — {exc.hint}" if exc.hint else "")
-            failed.append((path.name, reason))
-            listener.file_done(path.name, reason)
-        except Exception as exc:  # a bug or a hostile file must not stop the batch
-            log.exception("unexpected error while reading %s", path.name)
-            reason = f"unexpected error ({type(exc).__name__}: {exc})"
-            failed.append((path.name, reason))
-            listener.file_done(path.name, reason)
+    def record(outcome: Outcome) -> None:
+        if outcome.error is None:
+            documents[outcome.key] = outcome.value
+            listener.file_done(outcome.key, None)
+        else:
+            reason = outcome.error + (f" — {outcome.hint}" if outcome.hint else "")
+            failed.append((outcome.key, reason))
+            listener.file_done(outcome.key, reason)
 
-    if workers <= 1 or len(files) <= 1:
-        for path in files:
-            record(path, lambda p=path: _extract(p, manifest.get(p.name)))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_extract, p, manifest.get(p.name)): p for p in files}
-            for future in as_completed(futures):
-                record(futures[future], future.result)
-    ordered = [documents[p.name] for p in files if p.name in documents]
-    return ordered, sorted(failed)
+    tasks = [(p.name, extract_document, (p, manifest.get(p.name))) for p in files]
+    run_isolated(tasks, workers, limits, record)
+    return [documents[p.name] for p in files if p.name in documents], sorted(failed)
 
 
 def _indexed_passages(conn) -> list[IndexedPassage]:  # type: ignore[no-untyped-def]
@@ -218,14 +203,15 @@ def ingest(
     workers: int = 1,
     listener: IngestListener | None = None,
     wait: bool = False,
+    limits: Limits = Limits(),
 ) -> IngestReport:
     """Bring the index in line with a folder; a new version becomes current when anything changed."""
     with writer_lock(index_dir, wait=wait):
-        return _ingest(directory, index_dir, embedder, workers, listener or IngestListener())
+        return _ingest(directory, index_dir, embedder, workers, listener or IngestListener(), limits)
 
 
 def _ingest(
-    directory: Path, index_dir: Path, embedder: Embedder, workers: int, listener: IngestListener
+    directory: Path, index_dir: Path, embedder: Embedder, workers: int, listener: IngestListener, limits: Limits
 ) -> IngestReport:
     report = IngestReport()
     started = time.perf_counter()
@@ -272,7 +258,7 @@ def _ingest(
     started = time.perf_counter()
     listener.stage("extract", len(to_extract))
     _fault_point("extract")
-    documents, failed = extract_all(to_extract, manifest, workers, listener)
+    documents, failed = extract_all(to_extract, manifest, workers, listener, limits)
     report.failed = sorted(report.failed + failed)
     report.extracted = len(to_extract)
     for doc in documents:

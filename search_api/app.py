@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 
 from pipeline.compare import compare
@@ -18,6 +19,8 @@ from pipeline.index import CorruptIndex
 from pipeline.language import detect_query_language
 from pipeline.live import LiveIndex, NoIndex
 from pipeline.search import MODES, Filters, IndexMismatch, Searcher
+from search_api.admin import ReindexJob
+from search_api.admin import router as admin_router
 from search_api.compare_view import comparison_response
 from search_api.schemas import (
     MAX_K,
@@ -39,6 +42,8 @@ from search_api.web import router as web_router
 
 log = logging.getLogger(__name__)
 ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+MAX_BODY_BYTES = 64 * 1024
+"""Request bodies above this are refused (413): no endpoint needs more."""
 
 
 def current_searcher(request: Request) -> Searcher:
@@ -71,7 +76,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse(status_code=413, content={"detail": f"request body over {MAX_BODY_BYTES} bytes"})
+        return await call_next(request)
+
     app.state.live = live
+    app.state.settings = settings
+    app.state.reindex_job = ReindexJob()
+    app.include_router(admin_router)
 
     @app.exception_handler(NoIndex)
     @app.exception_handler(CorruptIndex)

@@ -33,10 +33,11 @@ def test_english_query_about_swedish_text(server) -> None:  # type: ignore[no-un
 
 
 def test_table_value_query_returns_the_row_with_headers(server) -> None:  # type: ignore[no-untyped-def]
-    body = _search(server, q="Skatteintäkter 2024 resultatbudget", k=5)
+    body = _search(server, q="Hur mycket väntas läkemedelsförmånen öka 2024?", k=5)
     tables = [r for r in body["results"] if r["kind"] == "table"]
-    assert tables and "Skatteintäkter" in tables[0]["text"] and "2024" in tables[0]["text"]
-    assert any(r["page"] == 34 for r in tables)
+    row = next(r for r in tables if "Läkemedelsförmånen" in r["text"])
+    assert row["page"] == 34 and row["page_label"] == "34"
+    assert "Prognostiserade läkemedelskostnader" in row["text"] and "2024: 4,0" in row["text"]
 
 
 def test_filters_restrict_results(server) -> None:  # type: ignore[no-untyped-def]
