@@ -9,7 +9,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run ingest serve test test-fast bench clean
+.PHONY: install browser run ingest serve test test-fast bench clean
 
 install: $(STAMP) $(MODEL_DIR)/.complete
 
@@ -37,7 +37,16 @@ run: ingest
 serve: install
 	$(BIN)/styrdok serve --host $(HOST) --port $(PORT)
 
-test: install
+# The web page's end-to-end tests drive Debian's Chromium with Playwright (never a browser
+# download). Installing it needs root and the Debian mirror; without it those tests skip
+# and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "warning: could not install chromium; the browser tests will be skipped"; }
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 test-fast: install
@@ -46,6 +55,7 @@ test-fast: install
 bench: install
 	$(BIN)/python -m bench.ingest_quality
 	$(BIN)/python -m bench.table_accuracy
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf var test-output .pytest_cache

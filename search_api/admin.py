@@ -92,7 +92,16 @@ def require_admin(
         )
 
 
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+class AdminError(BaseModel):
+    detail: str
+
+
+router = APIRouter(
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses={401: {"model": AdminError}, 403: {"model": AdminError}, 409: {"model": AdminError}},
+)
 
 
 @router.post("/reload", response_model=ReloadOut)

