@@ -1,0 +1,109 @@
+"""Bounded loopback load test of the search API.
+
+Run: `.venv/bin/python -m bench.load [--requests 2000] [--concurrency 8]`. Starts the real
+server (uvicorn, separate process) on a free 127.0.0.1 port against the current index
+(`STYRDOK_INDEX_DIR`, default var/index), sends a fixed number of search requests drawn
+from the development queries at a fixed concurrency, stops by itself, and writes
+throughput, error count and p50/p95/p99 latency to `bench/results_load.json`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import typer
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+RESULTS = Path(__file__).resolve().parent / "results_load.json"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "pipeline.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the server did not come up: " + (process.stderr.read().decode() if process.stderr else ""))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def _load(url: str, queries: list[str], requests: int, concurrency: int) -> tuple[list[float], list[str], float]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = iter(range(requests))
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+
+        async def worker() -> None:
+            for i in counter:
+                started = time.perf_counter()
+                try:
+                    response = await client.get("/search", params={"q": queries[i % len(queries)], "k": 10})
+                    if response.status_code != 200:
+                        errors.append(f"{response.status_code}")
+                except httpx.HTTPError as exc:
+                    errors.append(type(exc).__name__)
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return latencies, errors, time.perf_counter() - started
+
+
+def main(
+    requests: int = typer.Option(2000, help="Total number of search requests."),
+    concurrency: int = typer.Option(8, help="Requests in flight at once."),
+) -> None:
+    queries = [json.loads(line)["query"] for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    port = free_port()
+    server = start_server(port)
+    try:
+        latencies, errors, seconds = asyncio.run(_load(f"http://127.0.0.1:{port}", queries, requests, concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result = {
+        "requests": requests,
+        "concurrency": concurrency,
+        "errors": len(errors),
+        "seconds": round(seconds, 2),
+        "throughput_rps": round(requests / seconds, 1),
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50), 1),
+            "p95": round(percentile(latencies, 95), 1),
+            "p99": round(percentile(latencies, 99), 1),
+            "mean": round(statistics.fmean(latencies), 1),
+        },
+    }
+    RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    if errors:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    typer.run(main)
