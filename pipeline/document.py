@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from pipeline.clean import remove_boilerplate
 from pipeline.errors import ExtractionError
 from pipeline.extract.html import extract_html
+from pipeline.hashing import file_sha256
 from pipeline.extract.pdf import extract_pdf_pages
 from pipeline.layout import order_pages
 from pipeline.passages import build_passages
@@ -17,14 +17,6 @@ from pipeline.structure import build_outline
 EXTRACTOR_VERSION = 1
 """Bump when extraction output changes: ingest then re-extracts files whose bytes did not change."""
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def media_type(path: Path) -> str:

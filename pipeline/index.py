@@ -10,7 +10,6 @@ file, so a server can refuse an index built with another model or damaged on dis
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from pipeline.hashing import file_sha256
 from pipeline.lexical import LexicalIndex, analyze
 from pipeline.nlp import sentences
 from pipeline.records import PATH_SEPARATOR
@@ -116,18 +116,10 @@ def index_type(index: faiss.Index) -> str:
     return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def checksums(directory: Path) -> dict[str, str]:
     """SHA-256 of every index file under `directory` except the manifest, by relative path."""
     return {
-        str(path.relative_to(directory)): sha256_file(path)
+        str(path.relative_to(directory)): file_sha256(path)
         for path in sorted(directory.rglob("*"))
         if path.is_file() and path.name != MANIFEST_NAME
     }
@@ -187,7 +179,7 @@ def verify_files(directory: Path) -> dict:
         raise CorruptIndex(f"{directory} has no readable {MANIFEST_NAME}: re-run `styrdok ingest`")
     for name, expected in manifest["files"].items():
         file = directory / name
-        if not file.exists() or sha256_file(file) != expected:
+        if not file.exists() or file_sha256(file) != expected:
             raise CorruptIndex(
                 f"index file {file} is missing or damaged (checksum mismatch): re-run `styrdok ingest` to rebuild"
             )

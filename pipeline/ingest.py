@@ -26,7 +26,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from pipeline.document import EXTRACTOR_VERSION, MEDIA_TYPES, extract_document, file_sha256
+from pipeline.document import EXTRACTOR_VERSION, MEDIA_TYPES, extract_document
+from pipeline.hashing import file_sha256
 from pipeline.embed import Embedder, EmbeddingCache
 from pipeline.files import FileStore
 from pipeline.index import (

@@ -109,8 +109,23 @@ class Section:
         return PATH_SEPARATOR.join(self.path)
 
 
+class Cited:
+    """First page and printed label of something that cites `pages` / `page_labels`."""
+
+    pages: tuple[int, ...]
+    page_labels: tuple[str | None, ...]
+
+    @property
+    def page(self) -> int | None:
+        return self.pages[0] if self.pages else None
+
+    @property
+    def page_label(self) -> str | None:
+        return self.page_labels[0] if self.page_labels else None
+
+
 @dataclass(frozen=True)
-class Passage:
+class Passage(Cited):
     """The unit of retrieval: a sentence-aligned chunk of one section, or one table row."""
 
     passage_id: str
@@ -127,14 +142,6 @@ class Passage:
     """Space-separated lemmas of the text, for lexical search."""
     ordinal: int = 0
     """Position of the passage in its document."""
-
-    @property
-    def page(self) -> int | None:
-        return self.pages[0] if self.pages else None
-
-    @property
-    def page_label(self) -> str | None:
-        return self.page_labels[0] if self.page_labels else None
 
     @property
     def section_path_text(self) -> str:

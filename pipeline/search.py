@@ -33,7 +33,7 @@ from pipeline.index import (
 )
 from pipeline.language import detect_query_language
 from pipeline.lexical import LexicalIndex, analyze, highlight_spans
-from pipeline.records import PATH_SEPARATOR
+from pipeline.records import PATH_SEPARATOR, Cited
 from pipeline.store import read_goals
 
 MODES = ("hybrid", "dense", "lexical")
@@ -80,7 +80,7 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(Cited):
     rank: int
     score: float
     row: int
@@ -94,14 +94,6 @@ class Hit:
     lang: str
     kind: str
     also_at: tuple[Citation, ...] = ()
-
-    @property
-    def page(self) -> int | None:
-        return self.pages[0] if self.pages else None
-
-    @property
-    def page_label(self) -> str | None:
-        return self.page_labels[0] if self.page_labels else None
 
     @property
     def link(self) -> str:
