@@ -3,7 +3,9 @@
 Language-aware: BM25 only matches words, so a query is matched lexically only against
 passages written in the query's language, and the lexical ranking's weight in the fusion
 is scaled by the share of the (filtered) collection written in that language — an English
-question over Swedish documents is answered by the multilingual dense model alone. Filters (document, kind, language, year) become a row mask applied to
+question over Swedish documents is answered by the multilingual dense model, with a
+glossary rendering of the question matched against the Swedish passages as a light
+tie-breaker. Filters (document, kind, language, year) become a row mask applied to
 both sides. Near-identical passages (a table repeated in two chapters) collapse into one
 result that keeps every citation.
 """
@@ -31,6 +33,7 @@ from pipeline.index import (
     read_manifest,
     verify_files,
 )
+from pipeline.glossary import to_swedish
 from pipeline.language import detect_query_language
 from pipeline.lexical import LexicalIndex, analyze, highlight_spans
 from pipeline.records import PATH_SEPARATOR, Cited
@@ -43,6 +46,9 @@ FUSION_DEPTH = 20
 CANDIDATES = 50
 """How deep a single-mode ranking goes (at least 5k)."""
 LEXICAL_WEIGHT = 0.35
+TRANSLATED_WEIGHT = 0.05
+"""Weight of BM25 over Swedish passages with a glossary rendering of a non-Swedish query:
+a tie-breaker between dense results, not a retriever of its own (see `pipeline.glossary`)."""
 DENSE_WEIGHT = 1.0
 """Fusion weights, tuned on the development queries (README: retrieval figures)."""
 DUPLICATE_JACCARD = 0.9
@@ -248,9 +254,19 @@ class Searcher:
         visible = len(self) if mask is None else int(mask.sum())
         lexical_weight = LEXICAL_WEIGHT * (int(same_lang.sum()) / visible if visible else 0.0)
         depth = max(2 * k, FUSION_DEPTH)
-        dense = self.index.dense(vector, depth, mask)
-        lexical = self.index.lexical.search(terms, depth, same_lang)
-        return fuse([(dense, DENSE_WEIGHT), (lexical, lexical_weight)])
+        rankings = [
+            (self.index.dense(vector, depth, mask), DENSE_WEIGHT),
+            (self.index.lexical.search(terms, depth, same_lang), lexical_weight),
+        ]
+        if query_lang != "sv":
+            swedish = self.index.row_lang == "sv"
+            if mask is not None:
+                swedish &= mask
+            if visible and swedish.any():
+                translated = analyze(to_swedish(query), "sv")
+                weight = TRANSLATED_WEIGHT * int(swedish.sum()) / visible
+                rankings.append((self.index.lexical.search(translated, depth, swedish), weight))
+        return fuse(rankings)
 
     def __len__(self) -> int:
         return len(self.index)
