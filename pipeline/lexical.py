@@ -18,6 +18,8 @@ extra "försörjning" term would also pull in "energiförsörjning".
 
 from __future__ import annotations
 
+import logging
+
 import re
 from functools import cache, lru_cache
 from pathlib import Path
@@ -50,6 +52,8 @@ _BASE_FORM_END = re.compile(r"(?:het|[ae]ns|[sxzui]s)$")
 "process"); no ending is stripped from such a word."""
 
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 
 
 @cache
