@@ -163,6 +163,9 @@ class LexicalIndex:
         weights = None if allowed is None else np.asarray(allowed, dtype=np.float32)
         scores = self._retriever.get_scores_from_ids(token_ids, weight_mask=weights)
         rows = np.flatnonzero(scores > 0)
+        if len(rows) > k:  # keep the k best (ties at the cut included) before sorting
+            cut = -np.partition(-scores[rows], k - 1)[k - 1]
+            rows = rows[scores[rows] >= cut]
         best = rows[np.lexsort((rows, -scores[rows]))][:k]
         return [(int(row), float(scores[row])) for row in best]
 

@@ -143,8 +143,10 @@ class SearchIndex:
         doc_order = {doc_id: i for i, doc_id in enumerate(self.documents)}
         self.row_doc = np.array([doc_order[r[0]] for r in rows], dtype=np.int32)
         self.row_lang = np.array([r[1] for r in rows])
+        self.languages = frozenset(np.unique(self.row_lang).tolist())
         self.doc_ids = list(self.documents)
-        self.vectors = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        # MMAP_IFC maps flat and IVF storage from the file instead of copying it into memory
+        self.vectors = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
         inner = faiss.downcast_index(self.vectors.index)
         if isinstance(inner, faiss.IndexHNSW):
             inner.hnsw.efSearch = HNSW_EF_SEARCH
@@ -177,7 +179,12 @@ class SearchIndex:
             return []
         params = None
         if mask is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64)))
+            selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
+            inner = faiss.downcast_index(self.vectors.index)
+            if isinstance(inner, faiss.IndexIVF):  # IVF wants its own parameter type
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=inner.nprobe)
+            else:
+                params = faiss.SearchParameters(sel=selector)
         depth = min(k * VECTORS_PER_PASSAGE, self.vectors.ntotal)
         scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), depth, params=params)
         best: dict[int, float] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -60,14 +61,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     live = LiveIndex(settings.index_dir, Embedder(settings.model))
     files = FileStore(settings.index_dir)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    def warm_up() -> None:
         try:
             searcher = live.searcher()
-            searcher.embedder.encode_query("uppvärmning")  # load the model before the first user waits
             log.info("serving index %s", searcher.index.version)
+            searcher.embedder.encode_query("uppvärmning")  # load the model before the first user waits
         except (NoIndex, CorruptIndex, IndexMismatch) as exc:
             log.error("%s", exc)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # the server accepts requests at once; the model loads beside it (a first search waits)
+        threading.Thread(target=warm_up, name="styrdok-warm-up", daemon=True).start()
         yield
 
     app = FastAPI(
@@ -103,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         filters = Filters(
             doc=_document_id(searcher, request.doc) if request.doc else None,
             kind=_known(request.kind, {d.kind for d in searcher.index.documents.values()}, "kind"),
-            lang=_known(request.lang, set(searcher.index.row_lang.tolist()) | {"sv", "en"}, "lang"),
+            lang=_known(request.lang, searcher.index.languages | {"sv", "en"}, "lang"),
             year=request.year,
         )
         hits = searcher.search(request.q, k=request.k, mode=request.mode, filters=filters)

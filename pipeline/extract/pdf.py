@@ -32,6 +32,8 @@ SEGMENT_GAP_EM = 1.6
 (column gutters, label/value pairs); justified word spacing stays well below it."""
 MIN_ICON_TILES = 6
 GUTTER_GAP_EM = 0.8
+NEAR_ROWS = 4
+"""Rows (in baseline order) on each side searched for the line a superscript belongs to."""
 """At a known column gutter a narrower gap is enough to split, but not a plain word space."""
 
 
@@ -76,12 +78,14 @@ def group_rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
                 break
         else:
             rows.append([word])
-    merged = [row for row in rows if not _attach_superscript(row, rows)]
+    merged = [row for i, row in enumerate(rows) if not _attach_superscript(row, rows[max(0, i - NEAR_ROWS) : i + NEAR_ROWS + 1])]
     return sorted(merged, key=lambda r: (min(w["top"] for w in r), min(w["x0"] for w in r)))
 
 
 def _attach_superscript(row: list[dict[str, Any]], rows: list[list[dict[str, Any]]]) -> bool:
-    """Move a row of small words into the row of the larger word it touches (a footnote mark)."""
+    """Move a row of small words into the row of the larger word it touches (a footnote mark).
+
+    `rows` are the neighbours in baseline order: a mark sits just above its line's baseline."""
     for word in row:
         for other in rows:
             if other is row or not other:

@@ -2,7 +2,8 @@
 
 Real data throughout: passages extracted from corpus files, vectors from the real model, the
 real `write_search_files`. The same passages are written twice, once below the exact limit
-(flat) and once with `exact_limit=0` (HNSW), and both are read back memory-mapped and not.
+(flat) and once with `exact_limit=0` (IVF, the approximate type), and both are read back
+memory-mapped and not.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from pipeline.index import (
     BM25_NAME,
     DB_NAME,
     FAISS_NAME,
-    HNSW_EF_SEARCH,
-    HNSW_M,
+    IVF_NPROBE,
     build_vector_index,
     embedding_text,
     write_search_files,
@@ -46,7 +46,7 @@ QUERIES = (
 
 
 def _inner(index: faiss.Index) -> faiss.Index:
-    """The flat or HNSW index itself, inside the id-mapping wrapper when there is one."""
+    """The flat or IVF index itself, inside the id-mapping wrapper when there is one."""
     return faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
 
 
@@ -111,39 +111,38 @@ def test_index_type_is_chosen_by_size() -> None:
     flat = build_vector_index(vectors)  # keep the wrapper alive: it owns the inner index
     assert isinstance(_inner(flat), faiss.IndexFlatIP)
     wrapper = build_vector_index(vectors, exact_limit=0)
-    hnsw = _inner(wrapper)
-    assert isinstance(hnsw, faiss.IndexHNSWFlat)
-    assert hnsw.hnsw.nb_neighbors(0) == 2 * HNSW_M
-    assert hnsw.metric_type == faiss.METRIC_INNER_PRODUCT
+    ivf = _inner(wrapper)
+    assert isinstance(ivf, faiss.IndexIVFFlat)
+    assert ivf.nprobe == min(IVF_NPROBE, ivf.nlist)
+    assert ivf.metric_type == faiss.METRIC_INNER_PRODUCT
 
 
 def test_versions_record_their_index_type(versions) -> None:  # type: ignore[no-untyped-def]
     flat, hnsw = versions
     assert SearchIndex(flat).manifest["index_type"] == "flat"
-    assert SearchIndex(hnsw).manifest["index_type"] == "hnsw"
+    assert SearchIndex(hnsw).manifest["index_type"] == "ivf"
     stored = faiss.read_index(str(hnsw / FAISS_NAME))
-    assert isinstance(_inner(stored), faiss.IndexHNSWFlat)
+    assert isinstance(_inner(stored), faiss.IndexIVFFlat)
     n = SearchIndex(flat).manifest["passages"]
     assert n >= 20, "the test needs a few dozen real passages"
 
 
-def test_hnsw_returns_the_exact_top_results(versions, query_vectors) -> None:  # type: ignore[no-untyped-def]
+def test_approximate_index_returns_the_exact_top_results(versions, query_vectors) -> None:  # type: ignore[no-untyped-def]
     flat, hnsw = versions
     exact = faiss.read_index(str(flat / FAISS_NAME))
     approx = faiss.read_index(str(hnsw / FAISS_NAME))
-    _inner(approx).hnsw.efSearch = HNSW_EF_SEARCH
     exact_scores, exact_ids = exact.search(query_vectors, 10)
     approx_scores, approx_ids = approx.search(query_vectors, 10)
     np.testing.assert_array_equal(approx_ids, exact_ids)
     np.testing.assert_allclose(approx_scores, exact_scores, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("kind", ["flat", "ivf"])
 @pytest.mark.parametrize("flag", ["IO_FLAG_MMAP", "IO_FLAG_MMAP_IFC"])
 def test_memory_mapped_read_equals_in_memory_read(versions, query_vectors, kind: str, flag: str) -> None:  # type: ignore[no-untyped-def]
     if not hasattr(faiss, flag):
         pytest.skip(f"this faiss has no {flag}")
-    path = str(dict(zip(("flat", "hnsw"), versions))[kind] / FAISS_NAME)
+    path = str(dict(zip(("flat", "ivf"), versions))[kind] / FAISS_NAME)
     in_memory = faiss.read_index(path)
     mapped = faiss.read_index(path, getattr(faiss, flag) | faiss.IO_FLAG_READ_ONLY)
     assert mapped.ntotal == in_memory.ntotal
@@ -161,8 +160,6 @@ def _in_memory(directory: Path) -> SearchIndex:
     """`SearchIndex` with FAISS and BM25 read fully into memory instead of memory-mapped."""
     index = SearchIndex(directory)
     index.vectors = faiss.read_index(str(directory / FAISS_NAME))
-    if isinstance(_inner(index.vectors), faiss.IndexHNSW):
-        _inner(index.vectors).hnsw.efSearch = HNSW_EF_SEARCH
     index.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=False)
     return index
 
@@ -177,7 +174,7 @@ def test_search_index_mmap_equals_in_memory(versions, corpus_documents, mode: st
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
-def test_hnsw_search_index_equals_flat(versions, corpus_documents, mode: str) -> None:  # type: ignore[no-untyped-def]
+def test_approximate_search_index_equals_flat(versions, corpus_documents, mode: str) -> None:  # type: ignore[no-untyped-def]
     _, embedder = corpus_documents
     flat, hnsw = versions
     exact = Searcher(SearchIndex(flat), embedder)
