@@ -52,9 +52,11 @@ test: install browser
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
 
-bench: install
+bench: ingest
 	$(BIN)/python -m bench.ingest_quality
 	$(BIN)/python -m bench.table_accuracy
+	$(BIN)/python -m bench.reindex
+	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.run
 
 clean:
