@@ -13,6 +13,7 @@ words and confuses short Swedish with Norwegian and Danish, so:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
@@ -90,6 +91,7 @@ def detect_language(text: str, default: str = "sv") -> str:
     return _detect(text, default, SHORT_TEXT_WORDS)
 
 
+@lru_cache(maxsize=1024)
 def detect_query_language(query: str, default: str = "sv") -> str:
     """Like :func:`detect_language`, tuned for queries of a few words.
 
