@@ -125,8 +125,14 @@ def analyze(text: str, lang: str) -> list[str]:
 
 def highlight_spans(text: str, query: str, lang: str) -> list[tuple[int, int]]:
     """Character spans of the words of ``text`` whose term matches a term of ``query``."""
-    wanted = set(analyze(query, lang))
+    wanted = _query_terms(query, lang)
     return [(word.start, word.end) for word, term in _analysed_words(text, lang) if term in wanted]
+
+
+@lru_cache(maxsize=1024)
+def _query_terms(query: str, lang: str) -> frozenset[str]:
+    """A query's terms, analysed once for all the hits it highlights."""
+    return frozenset(analyze(query, lang))
 
 
 class LexicalIndex:
