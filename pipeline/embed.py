@@ -88,10 +88,7 @@ class Embedder:
         return self.spec.passage_prefix + text
 
     def encode_query(self, query: str) -> np.ndarray:
-        return self.encode_queries([query])[0]
-
-    def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
-        return self._encode([self.spec.query_prefix + q for q in queries])
+        return self._encode([self.spec.query_prefix + query])[0]
 
     def encode_passages(
         self,

@@ -143,10 +143,6 @@ class Passage(Cited):
     ordinal: int = 0
     """Position of the passage in its document."""
 
-    @property
-    def section_path_text(self) -> str:
-        return PATH_SEPARATOR.join(self.section_path)
-
 
 @dataclass(frozen=True)
 class DocumentMeta:

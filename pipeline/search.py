@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -113,8 +113,6 @@ class Filters:
     kind: str | None = None
     lang: str | None = None
     year: int | None = None
-    doc_ids: tuple[str, ...] = field(default=())
-    """Restrict to several documents (cross-check); combined with `doc`."""
 
 
 class SearchIndex:
@@ -157,11 +155,10 @@ class SearchIndex:
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Boolean row mask for the filters, or None when nothing is filtered."""
-        wanted_docs = set(filters.doc_ids) | ({filters.doc} if filters.doc else set())
         docs = [
             i
             for i, doc_id in enumerate(self.doc_ids)
-            if (not wanted_docs or doc_id in wanted_docs)
+            if (filters.doc is None or doc_id == filters.doc)
             and (filters.kind is None or self.documents[doc_id].kind == filters.kind)
             and (filters.year is None or self.documents[doc_id].year == filters.year)
         ]
@@ -239,18 +236,16 @@ class Searcher:
         self.embedder = embedder
 
     def rank(
-        self, query: str, mode: str, filters: Filters, k: int = 10, vector: np.ndarray | None = None
+        self, query: str, mode: str, filters: Filters, k: int = 10
     ) -> list[tuple[int, float]]:
         """Row ids with scores, best first (before collapsing duplicates), deep enough to
-        fill `k` hits after near-duplicates are collapsed. `vector` is the query's
-        embedding when the caller computed it already (batches)."""
+        fill `k` hits after near-duplicates are collapsed."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         mask = self.index.mask(filters)
         query_lang = detect_query_language(query)
         terms = analyze(query, query_lang)
-        if vector is None and mode != "lexical":
-            vector = self.embedder.encode_query(query)
+        vector = self.embedder.encode_query(query) if mode != "lexical" else None
         if mode == "dense":
             return self.index.dense(vector, max(5 * k, CANDIDATES), mask)
         if mode == "lexical":
@@ -258,7 +253,7 @@ class Searcher:
         same_lang = self.index.row_lang == query_lang
         if mask is not None:
             same_lang &= mask
-        visible = len(self) if mask is None else int(mask.sum())
+        visible = len(self.index) if mask is None else int(mask.sum())
         lexical_weight = LEXICAL_WEIGHT * (int(same_lang.sum()) / visible if visible else 0.0)
         depth = max(2 * k, FUSION_DEPTH)
         rankings = [
@@ -274,9 +269,6 @@ class Searcher:
                 weight = TRANSLATED_WEIGHT * int(swedish.sum()) / visible
                 rankings.append((self.index.lexical.search(translated, depth, swedish), weight))
         return fuse(rankings)
-
-    def __len__(self) -> int:
-        return len(self.index)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         """The `k` best passages for a query, near-duplicates collapsed into one hit."""
@@ -301,12 +293,6 @@ class Searcher:
             self._hit(rank, rows[row], score, tuple(also), query, query_lang)
             for rank, (row, score, _, also) in enumerate(kept, start=1)
         ]
-
-    def hits(self, rows: list[int], query: str) -> list[Hit]:
-        """Hits for given rows in the given order, without collapsing duplicates."""
-        records = self.index.passage_rows(rows)
-        query_lang = detect_query_language(query)
-        return [self._hit(i, records[row], 0.0, (), query, query_lang) for i, row in enumerate(rows, start=1)]
 
     def _hit(
         self, rank: int, record: sqlite3.Row, score: float, also: tuple[Citation, ...], query: str, query_lang: str

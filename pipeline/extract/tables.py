@@ -9,7 +9,7 @@ costs more than a missed one: its words are removed from the body text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from statistics import median
 from typing import Any
 
@@ -84,11 +84,6 @@ def inside_any(bbox: BBox, tables: Iterable[Table]) -> bool:
         t.bbox[0] - tol <= x <= t.bbox[2] + tol and t.bbox[1] - tol <= y <= t.bbox[3] + tol
         for t in tables
     )
-
-
-def table_word_filter(tables: Sequence[Table]) -> Callable[[dict[str, Any]], bool]:
-    """A keep-predicate for ``page.filter``: True for objects *outside* every table."""
-    return lambda obj: not inside_any((obj["x0"], obj["top"], obj["x1"], obj["bottom"]), tables)
 
 
 def linearize_table(table: Table) -> list[str]:
