@@ -220,8 +220,9 @@ def _ingest(
     current = versions.current()
     served_manifest = read_index_manifest(current) if current is not None else None
     same_extractor = served_manifest is not None and served_manifest.get("extractor") == EXTRACTOR_VERSION
-    served = _served_documents(current) if same_extractor else {}
-    served_by_name = {name: doc_id for doc_id, (name, _) in _served_documents(current).items()}
+    in_current = _served_documents(current)
+    served = in_current if same_extractor else {}  # another extractor version: re-extract all
+    served_by_name = {name: doc_id for doc_id, (name, _) in in_current.items()}
     manifest = read_manifest(directory)
 
     keep: list[str] = []  # doc ids copied from the served version
