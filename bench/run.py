@@ -340,11 +340,10 @@ def search_breakdown(root: Path, embedder, queries: list[str]) -> dict:  # type:
         vector = timed("encode_query", lambda: embedder.encode_query(q))
         timed("dense (faiss, k=20)", lambda: index.dense(vector, 20, None))
         lang = detect_query_language(q)
-        mask = timed("row_lang == lang mask", lambda: index.row_lang == lang)
+        mask = timed("language mask (cached per language)", lambda: index.in_language(lang))
         terms = analyze(q, lang)
         lexical = timed("lexical (bm25s scores + sort, k=20)", lambda: index.lexical.search(terms, 20, mask))
         timed("passage_rows (sqlite, 50 rows)", lambda: index.passage_rows([r for r, _ in lexical[:50]]))
-        timed("app: set(row_lang.tolist())", lambda: set(index.row_lang.tolist()))
         timed("Searcher.search total (hybrid, k=10)", lambda: searcher.search(q, k=10, filters=Filters()))
     index.close()
     return {name: round(statistics.fmean(v) * 1000, 2) for name, v in steps.items()}

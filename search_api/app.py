@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
 MAX_BODY_BYTES = 64 * 1024
 """Request bodies above this are refused (413): no endpoint needs more."""
+WARM_UP_QUERIES = ("vad säger planen om uppvärmning?", "what does the plan say about heating?")
 
 
 def current_searcher(request: Request) -> Searcher:
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             searcher = live.searcher()
             log.info("serving index %s", searcher.index.version)
-            searcher.embedder.encode_query("uppvärmning")  # load the model before the first user waits
+            for query in WARM_UP_QUERIES:  # load the model and both analysers before the first user waits
+                searcher.search(query, k=1)
         except (NoIndex, CorruptIndex, IndexMismatch) as exc:
             log.error("%s", exc)
 

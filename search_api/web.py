@@ -309,7 +309,7 @@ def _choices(searcher: Any | None) -> dict[str, Any]:
     if searcher is None:
         return {"documents": [], "kinds": [], "languages": []}
     documents = sorted(searcher.index.documents.values(), key=lambda d: d.title.casefold())
-    languages = sorted(set(searcher.index.row_lang.tolist()) | {"sv", "en"})
+    languages = sorted(searcher.index.languages | {"sv", "en"})
     return {
         "documents": documents,
         "kinds": sorted({d.kind for d in documents}),

@@ -1,0 +1,45 @@
+"""The onnxruntime engine gives sentence-transformers' vectors for the converted model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.embed import Embedder, SentenceTransformerEncoder
+from pipeline.onnx_encoder import ONNX_FILE, OnnxEncoder
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def engines(model_dir):  # type: ignore[no-untyped-def]
+    return OnnxEncoder(model_dir, max_tokens=512), SentenceTransformerEncoder(str(model_dir), max_tokens=512)
+
+
+def _min_cosine(engines, texts: list[str]) -> float:  # type: ignore[no-untyped-def]
+    onnx, torch = engines
+    a, b = onnx.encode(texts), torch.encode(texts)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    return float((a * b).sum(axis=1).min())
+
+
+def test_default_model_runs_on_onnxruntime(model_dir) -> None:  # type: ignore[no-untyped-def]
+    assert (model_dir / ONNX_FILE).is_file()
+    assert isinstance(Embedder().engine, OnnxEncoder)
+
+
+def test_same_vectors_on_every_indexed_passage(engines, searcher) -> None:  # type: ignore[no-untyped-def]
+    texts = ["passage: " + row[0] for row in searcher.index.conn.execute("SELECT text FROM passages ORDER BY row")]
+    assert len(texts) > 100
+    assert _min_cosine(engines, texts) >= 0.9999
+
+
+def test_same_vectors_on_queries_and_odd_text(engines, odd_strings) -> None:  # type: ignore[no-untyped-def]
+    queries = ["vad säger planen om kompetensförsörjning?", "what is the region's vision?", "260 000 invånare 2030"]
+    assert _min_cosine(engines, ["query: " + q for q in queries + odd_strings]) >= 0.9999
+
+
+def test_truncates_long_text_like_sentence_transformers(engines) -> None:  # type: ignore[no-untyped-def]
+    long_text = "passage: " + " ".join(f"Region Norrbotten mål {i} för hållbar tillväxt." for i in range(300))
+    assert len(engines[0].tokenizer.encode(long_text).ids) == 512
+    assert _min_cosine(engines, [long_text]) >= 0.9999
