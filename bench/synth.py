@@ -18,7 +18,8 @@ Method (the numbers in `bench/results.md` depend on it):
 3. **Version.** The passages go through `pipeline.store.write_passages` into a real
    `styrdok.sqlite` (documents rows copied from the corpus index), BM25 through
    `pipeline.lexical.LexicalIndex`, vectors through `pipeline.index.build_vector_index`
-   (flat / HNSW with the project's constants) or a FAISS IVF index, and a manifest with
+   (flat or IVF, the product's own parameters) or an HNSW index for comparison, row codes
+   through `pipeline.index.write_row_codes`, and a manifest with
    `pipeline.index.checksums`, laid out as `<root>/CURRENT` + `<root>/versions/<name>/`
    exactly like `pipeline.versions.IndexVersions`, so `create_app(Settings(index_dir=root))`
    serves it unchanged.
@@ -29,7 +30,6 @@ Built versions are kept under `bench/.cache/idx/` and reused when size and seed 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -240,24 +240,23 @@ def build_shared(units: Units, n: int, seed: int, model_id: str) -> BuiltSize:
     return BuiltSize(n, shared, vectors, seconds)
 
 
-def ivf_lists(n: int) -> int:
-    """IVF list count: ~4·sqrt(n), at most 1024 (k-means training time on 2 cores bounds it)."""
-    return int(min(1024, max(16, 2 ** round(math.log2(4 * math.sqrt(n))))))
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 128
+"""HNSW, built here only to compare it with the product's IVF (`pipeline.index` builds flat or IVF)."""
 
 
 def build_vectors(kind: str, vectors: np.ndarray) -> faiss.Index:
-    """flat and hnsw come from `pipeline.index.build_vector_index`; ivf is built here."""
+    """flat and ivf exactly as `pipeline.index.build_vector_index` builds them; hnsw for comparison."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if kind == "flat":
         return build_vector_index(vectors, exact_limit=len(vectors) + 1)
-    if kind == "hnsw":
-        return build_vector_index(vectors, exact_limit=0)
     if kind == "ivf":
-        nlist = ivf_lists(len(vectors))
-        inner = faiss.index_factory(vectors.shape[1], f"IVF{nlist},Flat", faiss.METRIC_INNER_PRODUCT)
-        rng = np.random.default_rng(0)
-        sample = vectors[np.sort(rng.choice(len(vectors), min(len(vectors), 64 * nlist), replace=False))]
-        inner.train(sample)
+        return build_vector_index(vectors, exact_limit=0)
+    if kind == "hnsw":
+        inner = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        inner.hnsw.efSearch = HNSW_EF_SEARCH  # stored in the file, so the server searches with it
         index = faiss.IndexIDMap2(inner)  # the same wrapper as build_vector_index
         index.add_with_ids(vectors, np.arange(len(vectors), dtype=np.int64))
         return index

@@ -101,6 +101,7 @@ def ingest(
                 RichListener(progress),
                 wait=wait,
                 limits=settings.limits,
+                exact_limit=settings.exact_search_limit,
             )
         except ManifestError as exc:
             console.print(f"[red]error in the manifest:[/] {exc}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from pipeline.index import EXACT_INDEX_LIMIT
 from pipeline.sandbox import Limits
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     """Origins allowed to call the API from a browser (CORS is closed by default)."""
     model: str = "multilingual-e5-small"
     """Embedding model: a registry name, a sentence-transformers folder or a hub id."""
+    exact_search_limit: int = EXACT_INDEX_LIMIT
+    """An index version with fewer vectors than this is searched exactly (flat), a larger one
+    approximately (IVF); applies to the next version an ingest builds."""
 
     @classmethod
     def settings_customise_sources(

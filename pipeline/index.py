@@ -35,18 +35,15 @@ FORMAT_VERSION = 4
 """Bumped when the files change shape; an index of another format is rebuilt on ingest."""
 WINDOW_WORDS = 60
 """Sentences are grouped into windows of at most this many words for extra vectors."""
-EXACT_INDEX_LIMIT = 200_000
-"""Below this many vectors search is exact (flat inner product); above it IVF. Measured
-(bench/run.py): flat search costs ~60 ms at 100k, and IVF reached recall@10 >= 0.99 of
-exact search at 100k and 1M where HNSW (M=32, efSearch 128) reached only 0.85-0.91."""
+EXACT_INDEX_LIMIT = 50_000
+"""Below this many vectors search is exact (flat inner product); above it IVF (setting
+``STYRDOK_EXACT_SEARCH_LIMIT``). Measured with bench/run.py: exact search costs ~1.4 ms per
+10k vectors per query on 2 cores, so 100k passages with their window vectors would spend
+most of a 50 ms budget on it, while IVF (nprobe 64) keeps recall@10 >= 0.98 of exact search
+at 100k and 1M vectors, where HNSW (M 32, efSearch 128) reached only 0.85-0.91."""
 IVF_MAX_LISTS = 1024
 IVF_NPROBE = 64
 IVF_TRAIN_PER_LIST = 64
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 200
-HNSW_EF_SEARCH = 128
-"""HNSW parameters: bench/run.py builds HNSW beside IVF to compare them; a loaded HNSW index
-(an older version) searches with this efSearch."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def build_vector_index(
 def index_type(index: faiss.Index) -> str:
     inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
     if isinstance(inner, faiss.IndexHNSW):
-        return "hnsw"
+        return "hnsw"  # built by bench/ only, to compare with IVF
     return "ivf" if isinstance(inner, faiss.IndexIVF) else "flat"
 
 

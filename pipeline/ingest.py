@@ -34,6 +34,7 @@ from pipeline.index import (
     BM25_NAME,
     DB_NAME,
     FAISS_NAME,
+    EXACT_INDEX_LIMIT,
     FORMAT_VERSION,
     GOAL_VECTORS_NAME,
     IndexedPassage,
@@ -205,14 +206,24 @@ def ingest(
     listener: IngestListener | None = None,
     wait: bool = False,
     limits: Limits = Limits(),
+    exact_limit: int = EXACT_INDEX_LIMIT,
 ) -> IngestReport:
-    """Bring the index in line with a folder; a new version becomes current when anything changed."""
+    """Bring the index in line with a folder; a new version becomes current when anything changed.
+
+    A version with fewer than `exact_limit` vectors is searched exactly, a larger one with IVF.
+    """
     with writer_lock(index_dir, wait=wait):
-        return _ingest(directory, index_dir, embedder, workers, listener or IngestListener(), limits)
+        return _ingest(directory, index_dir, embedder, workers, listener or IngestListener(), limits, exact_limit)
 
 
 def _ingest(
-    directory: Path, index_dir: Path, embedder: Embedder, workers: int, listener: IngestListener, limits: Limits
+    directory: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    workers: int,
+    listener: IngestListener,
+    limits: Limits,
+    exact_limit: int,
 ) -> IngestReport:
     report = IngestReport()
     started = time.perf_counter()
@@ -300,7 +311,7 @@ def _ingest(
 
         started = time.perf_counter()
         listener.stage("index", 1)
-        write_search_files(build_dir, passages, vectors, embedder.model_id, owners, EXTRACTOR_VERSION)
+        write_search_files(build_dir, passages, vectors, embedder.model_id, owners, EXTRACTOR_VERSION, exact_limit)
         verify_build(build_dir, len(passages))
         listener.advance(1)
         _fault_point("swap")

@@ -29,7 +29,6 @@ from pipeline.index import (
     DB_NAME,
     FAISS_NAME,
     GOAL_VECTORS_NAME,
-    HNSW_EF_SEARCH,
     ROW_DOC_NAME,
     ROW_LANG_NAME,
     read_manifest,
@@ -148,9 +147,6 @@ class SearchIndex:
         self.languages = frozenset(codes["langs"])
         # MMAP_IFC maps flat and IVF storage from the file instead of copying it into memory
         self.vectors = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
-        inner = faiss.downcast_index(self.vectors.index)
-        if isinstance(inner, faiss.IndexHNSW):
-            inner.hnsw.efSearch = HNSW_EF_SEARCH
         self.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=True)
 
     def __len__(self) -> int:

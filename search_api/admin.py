@@ -126,7 +126,13 @@ def reindex(request: Request) -> ReindexStatus:
     def run() -> None:
         try:
             result = ingest(
-                settings.corpus_dir, settings.index_dir, live.embedder, settings.workers, job, limits=settings.limits
+                settings.corpus_dir,
+                settings.index_dir,
+                live.embedder,
+                settings.workers,
+                job,
+                limits=settings.limits,
+                exact_limit=settings.exact_search_limit,
             )
             job.report = {k: v for k, v in asdict(result).items() if k != "seconds"} | {"seconds": result.seconds}
             live.reload()

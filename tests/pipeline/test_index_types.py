@@ -8,6 +8,7 @@ memory-mapped and not.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _write_version(directory: Path, documents, vectors: np.ndarray, model_id: st
 
 @pytest.fixture(scope="module")
 def versions(tmp_path_factory: pytest.TempPathFactory, corpus_documents):  # type: ignore[no-untyped-def]
-    """The same real passages and vectors written as a flat and as an HNSW version."""
+    """The same real passages and vectors written as a flat and as an IVF version."""
     documents, embedder = corpus_documents
     root = tmp_path_factory.mktemp("index_types")
     with connect(root / "passages.sqlite") as conn:
@@ -96,8 +97,8 @@ def versions(tmp_path_factory: pytest.TempPathFactory, corpus_documents):  # typ
         passages = _indexed_passages(conn)
     vectors, _ = embedder.encode_passages([embedding_text(p.title, p.section_path, p.text) for p in passages])
     flat = _write_version(root / "flat", documents, vectors, embedder.model_id, exact_limit=10**9)
-    hnsw = _write_version(root / "hnsw", documents, vectors, embedder.model_id, exact_limit=0)
-    return flat, hnsw
+    ivf = _write_version(root / "ivf", documents, vectors, embedder.model_id, exact_limit=0)
+    return flat, ivf
 
 
 @pytest.fixture(scope="module")
@@ -118,19 +119,19 @@ def test_index_type_is_chosen_by_size() -> None:
 
 
 def test_versions_record_their_index_type(versions) -> None:  # type: ignore[no-untyped-def]
-    flat, hnsw = versions
+    flat, ivf = versions
     assert SearchIndex(flat).manifest["index_type"] == "flat"
-    assert SearchIndex(hnsw).manifest["index_type"] == "ivf"
-    stored = faiss.read_index(str(hnsw / FAISS_NAME))
+    assert SearchIndex(ivf).manifest["index_type"] == "ivf"
+    stored = faiss.read_index(str(ivf / FAISS_NAME))
     assert isinstance(_inner(stored), faiss.IndexIVFFlat)
     n = SearchIndex(flat).manifest["passages"]
     assert n >= 20, "the test needs a few dozen real passages"
 
 
 def test_approximate_index_returns_the_exact_top_results(versions, query_vectors) -> None:  # type: ignore[no-untyped-def]
-    flat, hnsw = versions
+    flat, ivf = versions
     exact = faiss.read_index(str(flat / FAISS_NAME))
-    approx = faiss.read_index(str(hnsw / FAISS_NAME))
+    approx = faiss.read_index(str(ivf / FAISS_NAME))
     exact_scores, exact_ids = exact.search(query_vectors, 10)
     approx_scores, approx_ids = approx.search(query_vectors, 10)
     np.testing.assert_array_equal(approx_ids, exact_ids)
@@ -176,9 +177,9 @@ def test_search_index_mmap_equals_in_memory(versions, corpus_documents, mode: st
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
 def test_approximate_search_index_equals_flat(versions, corpus_documents, mode: str) -> None:  # type: ignore[no-untyped-def]
     _, embedder = corpus_documents
-    flat, hnsw = versions
+    flat, ivf = versions
     exact = Searcher(SearchIndex(flat), embedder)
-    approx = Searcher(SearchIndex(hnsw), embedder)
+    approx = Searcher(SearchIndex(ivf), embedder)
     for query in QUERIES:
         want = [(h.passage_id, round(h.score, 5)) for h in exact.search(query, k=10, mode=mode)]
         got = [(h.passage_id, round(h.score, 5)) for h in approx.search(query, k=10, mode=mode)]
@@ -187,3 +188,29 @@ def test_approximate_search_index_equals_flat(versions, corpus_documents, mode: 
     assert [h.passage_id for h in approx.search(QUERIES[0], k=5, filters=filters)] == [
         h.passage_id for h in exact.search(QUERIES[0], k=5, filters=filters)
     ]
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(None, "flat"), ("0", "ivf")])
+def test_exact_search_limit_setting_picks_the_index_type(tmp_path: Path, monkeypatch, limit, expected) -> None:  # type: ignore[no-untyped-def]
+    """`STYRDOK_EXACT_SEARCH_LIMIT` reaches the version `styrdok ingest` builds."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.config import get_settings
+    from pipeline.index import read_manifest as read_index_manifest
+    from pipeline.versions import IndexVersions
+    from tests.helpers import CORPUS
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "pressmeddelande-2025-12-03.pdf", corpus)
+    if limit is not None:
+        monkeypatch.setenv("STYRDOK_EXACT_SEARCH_LIMIT", limit)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ingest", str(corpus), "--index-dir", str(tmp_path / "index")])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    version = IndexVersions(tmp_path / "index").current()
+    assert read_index_manifest(version)["index_type"] == expected  # type: ignore[arg-type]
