@@ -85,6 +85,11 @@ class Embedder:
         return self.spec.name
 
     @property
+    def loaded(self) -> bool:
+        """Whether the engine is loaded (a server loads it in the background at start)."""
+        return self._engine is not None
+
+    @property
     def engine(self) -> OnnxEncoder | SentenceTransformerEncoder:
         """The loaded engine; loaded once, by whichever thread asks first (the others wait)."""
         with self._loading:

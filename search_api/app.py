@@ -190,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             model=manifest["model"],
             dimension=manifest["dimension"],
             index_type=manifest["index_type"],
+            model_loaded=searcher.embedder.loaded,
         )
 
     app.include_router(web_router)  # the staff web page: /, /dokument, /jamfor, /static

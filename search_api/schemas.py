@@ -97,6 +97,9 @@ class Health(BaseModel):
     model: str
     dimension: int
     index_type: str
+    model_loaded: bool = Field(
+        description="false while the server is still loading the model: a search then waits for it"
+    )
 
 
 class ErrorOut(BaseModel):

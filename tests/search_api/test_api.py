@@ -67,8 +67,10 @@ def test_documents_and_pdf_file(server) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_health(server) -> None:  # type: ignore[no-untyped-def]
+    httpx.get(f"{server.url}/search", params={"q": "vision"}, timeout=60).raise_for_status()
     health = httpx.get(f"{server.url}/health", timeout=30).json()
     assert health["model"] == "multilingual-e5-small" and health["passages"] > 100
+    assert health["model_loaded"] is True
 
 
 def test_batch_search(server) -> None:  # type: ignore[no-untyped-def]
