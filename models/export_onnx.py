@@ -35,8 +35,14 @@ class ExportMismatch(RuntimeError):
     """The ONNX graph does not reproduce the torch model's embeddings."""
 
 
-def export_onnx(folder: Path) -> Path:
-    """Write ``folder/onnx/model.onnx`` from the transformer in ``folder`` and check it."""
+def export_onnx(folder: Path, word_embeddings: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
+    """Write ``folder/onnx/model.onnx`` from the transformer in ``folder`` and check it.
+
+    ``word_embeddings`` (int8 weights, float32 scales per 32 weights) are the block-quantised
+    form of the model's word embeddings: the graph then keeps them that way and multiplies
+    out only the rows a text uses, which gives the same floats (the product is exact) from a
+    file a third the size (the table is 250 037 × 384), and so a faster server start.
+    """
     import torch
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -55,12 +61,32 @@ def export_onnx(folder: Path) -> Path:
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
+    class BlockQuantizedEmbedding(torch.nn.Module):
+        def __init__(self, weights: np.ndarray, scales: np.ndarray) -> None:
+            super().__init__()
+            self.register_buffer("weights", torch.from_numpy(np.ascontiguousarray(weights)))
+            self.register_buffer("scales", torch.from_numpy(np.ascontiguousarray(scales)))
+            self.block = weights.shape[1] // scales.shape[1]
+
+        def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+            shape = input_ids.shape  # traced as sizes: the graph keeps them dynamic
+            weights = self.weights[input_ids].to(torch.float32).reshape(*shape, -1, self.block)
+            return (weights * self.scales[input_ids].unsqueeze(-1)).reshape(*shape, -1)
+
+    wrapper = LastHiddenState(model).eval()  # a fresh Module is in training mode: dropout on
+    with torch.no_grad():
+        expected = wrapper(sample["input_ids"], sample["attention_mask"]).numpy()
+        if word_embeddings is not None:
+            quantized = BlockQuantizedEmbedding(*word_embeddings)
+            every_row = torch.arange(quantized.weights.shape[0])
+            if not torch.equal(quantized(every_row), model.embeddings.word_embeddings.weight):
+                raise ExportMismatch("the block-quantised word embeddings are not the model's")
+            model.embeddings.word_embeddings = quantized
+
     target = folder / ONNX_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     axes = {0: "batch", 1: "tokens"}
-    wrapper = LastHiddenState(model).eval()  # a fresh Module is in training mode: dropout on
     with warnings.catch_warnings(), torch.no_grad():
-        expected = wrapper(sample["input_ids"], sample["attention_mask"]).numpy()
         warnings.simplefilter("ignore")  # the TorchScript exporter warns about traced branches it handles
         logging.getLogger("torch.onnx").setLevel(logging.ERROR)
         torch.onnx.export(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -110,10 +111,20 @@ class Lexicon:
         return None
 
 
-@cache
 def lexicon(lang: str) -> Lexicon:
     """The lemma lexicon of ``lang`` (``sv`` or ``en``), loaded once per process."""
-    return Lexicon.load(resolve_language(lang))
+    with _LOADING:
+        return _load_lexicon(resolve_language(lang))
+
+
+_LOADING = threading.Lock()
+"""Held while a lexicon or pipeline is built: a server's warm-up and its first request
+would otherwise each build the same one at once (seconds of duplicated work)."""
+
+
+@cache
+def _load_lexicon(lang: str) -> Lexicon:
+    return Lexicon.load(lang)
 
 
 @lru_cache(maxsize=200_000)
@@ -172,7 +183,8 @@ def spacy_stop_words(lang: str) -> set[str]:
 
 def get_pipeline(lang: str) -> Language:
     """The blank pipeline for ``lang``: tokenizer, sentencizer, fixes (one per process)."""
-    return _build_pipeline(resolve_language(lang))
+    with _LOADING:
+        return _build_pipeline(resolve_language(lang))
 
 
 @cache

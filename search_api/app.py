@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from pipeline.compare import compare
 from pipeline.config import Settings, get_settings
-from pipeline.embed import Embedder
+from pipeline.embed import Embedder, ModelUnavailable
 from pipeline.files import FileStore
 from pipeline.index import CorruptIndex
 from pipeline.language import detect_query_language
@@ -62,13 +62,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     live = LiveIndex(settings.index_dir, Embedder(settings.model))
     files = FileStore(settings.index_dir)
 
+    def load_model() -> None:
+        try:
+            live.embedder.engine  # noqa: B018  (loads it)
+        except ModelUnavailable as exc:
+            log.error("%s", exc)
+
     def warm_up() -> None:
+        # once the index is open, the model loads in its own thread (mostly outside the GIL)
+        # while this one loads the analysers with two searches; the first user waits for neither
         try:
             searcher = live.searcher()
             log.info("serving index %s", searcher.index.version)
-            for query in WARM_UP_QUERIES:  # load the model and both analysers before the first user waits
+            threading.Thread(target=load_model, name="styrdok-model", daemon=True).start()
+            for query in WARM_UP_QUERIES:
                 searcher.search(query, k=1)
-        except (NoIndex, CorruptIndex, IndexMismatch) as exc:
+        except (NoIndex, CorruptIndex, IndexMismatch, ModelUnavailable) as exc:
             log.error("%s", exc)
 
     @asynccontextmanager
@@ -101,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_router)
 
     @app.exception_handler(NoIndex)
+    @app.exception_handler(ModelUnavailable)
     @app.exception_handler(CorruptIndex)
     @app.exception_handler(IndexMismatch)
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -43,3 +43,14 @@ def test_truncates_long_text_like_sentence_transformers(engines) -> None:  # typ
     long_text = "passage: " + " ".join(f"Region Norrbotten mål {i} för hållbar tillväxt." for i in range(300))
     assert len(engines[0].tokenizer.encode(long_text).ids) == 512
     assert _min_cosine(engines, [long_text]) >= 0.9999
+
+
+def test_export_keeps_word_embeddings_block_quantised(model_dir) -> None:  # type: ignore[no-untyped-def]
+    """The 250 037 × 384 table stays int8 + scales in the graph: a third of the fp32 file size."""
+    import onnx
+
+    graph = onnx.load(str(model_dir / ONNX_FILE)).graph
+    shapes = {(init.data_type, tuple(init.dims)) for init in graph.initializer}
+    assert (onnx.TensorProto.INT8, (250037, 384)) in shapes
+    assert (onnx.TensorProto.FLOAT, (250037, 12)) in shapes
+    assert (onnx.TensorProto.FLOAT, (250037, 384)) not in shapes
