@@ -86,6 +86,9 @@ def _attach_superscript(row: list[dict[str, Any]], rows: list[list[dict[str, Any
     """Move a row of small words into the row of the larger word it touches (a footnote mark).
 
     `rows` are the neighbours in baseline order: a mark sits just above its line's baseline."""
+    largest = max((w["size"] for other in rows if other is not row for w in other), default=0.0)
+    if min(w["size"] for w in row) >= largest * 0.85:
+        return False  # no word of the row is small beside any neighbour: most rows end here
     for word in row:
         for other in rows:
             if other is row or not other:

@@ -128,8 +128,9 @@ def _read_grid(
     rows: list[Row] = []
     bold_rows: list[bool] = []
     col_x0 = sorted({cell[0] for cell in found.cells})
+    table_chars = [c for c in page.chars if _centre_inside(c, found.bbox)]  # each row's lie within
     for row in found.rows:
-        row_chars = [c for c in page.chars if _centre_inside(c, row.bbox)]
+        row_chars = [c for c in table_chars if _centre_inside(c, row.bbox)]
         cells: list[Chars | None] = []
         for j, cell in enumerate(row.cells):
             if j < len(cells):
