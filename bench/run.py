@@ -116,7 +116,6 @@ def bench_ingest(repeats: int) -> dict:
         _styrdok_pdf(path)
     profile.disable()
     stats = pstats.Stats(profile)
-    total = sum(v[3] for v in stats.stats.values() if False) or None  # noqa: F841 (kept simple)
     wanted = {
         "find_tables (pipeline.extract.tables)": ("tables.py", "find_tables"),
         "extract_words (pdfplumber)": ("text.py", "extract_words"),

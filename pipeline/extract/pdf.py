@@ -164,14 +164,20 @@ def page_lines(words: list[dict[str, Any]], page_number: int, width: float) -> l
     again wherever a gap straddles it.
     """
     rows = group_rows(words)
-
-    def build(gutter: float | None) -> list[Line]:
-        lines = [_segment_to_line(seg, page_number) for row in rows for seg in split_segments(row, gutter)]
-        return [line for line in lines if line.text]
-
-    lines = build(None)
+    by_row = [[_segment_to_line(seg, page_number) for seg in split_segments(row)] for row in rows]
+    lines = [line for row_lines in by_row for line in row_lines if line.text]
     gutter = find_gutter(lines, width)
-    return build(gutter) if gutter is not None else lines
+    if gutter is None:
+        return lines
+    recut: list[Line] = []
+    for row, row_lines in zip(rows, by_row):
+        segments = split_segments(row, gutter)
+        # the gutter only adds cuts, so as many segments as before means the same segments
+        if len(segments) == len(row_lines):
+            recut.extend(row_lines)
+        else:
+            recut.extend(_segment_to_line(seg, page_number) for seg in segments)
+    return [line for line in recut if line.text]
 
 
 def icon_grid_boxes(rects: list[dict[str, Any]], page_width: float) -> list[tuple[float, float, float, float]]:
