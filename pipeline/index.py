@@ -20,6 +20,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from pipeline.config import EXACT_INDEX_LIMIT
 from pipeline.hashing import file_sha256
 from pipeline.lexical import LexicalIndex, analyze
 from pipeline.nlp import sentences
@@ -36,12 +37,6 @@ FORMAT_VERSION = 4
 """Bumped when the files change shape; an index of another format is rebuilt on ingest."""
 WINDOW_WORDS = 60
 """Sentences are grouped into windows of at most this many words for extra vectors."""
-EXACT_INDEX_LIMIT = 50_000
-"""Below this many vectors search is exact (flat inner product); above it IVF (setting
-``STYRDOK_EXACT_SEARCH_LIMIT``). Measured with bench/run.py: exact search costs ~1.4 ms per
-10k vectors per query on 2 cores, so 100k passages with their window vectors would spend
-most of a 50 ms budget on it, while IVF (nprobe 64) keeps recall@10 >= 0.98 of exact search
-at 100k and 1M vectors, where HNSW (M 32, efSearch 128) reached only 0.85-0.91."""
 IVF_MAX_LISTS = 1024
 IVF_NPROBE = 64
 IVF_TRAIN_PER_LIST = 64
@@ -118,7 +113,7 @@ def build_vector_index(
         faiss.extract_index_ivf(inner).nprobe = min(IVF_NPROBE, lists)
     index = faiss.IndexIDMap2(inner)
     ids = np.arange(len(vectors), dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64)
-    index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+    index.add_with_ids(vectors, ids)
     return index
 
 

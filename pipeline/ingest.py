@@ -26,6 +26,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from pipeline.config import EXACT_INDEX_LIMIT
 from pipeline.document import EXTRACTOR_VERSION, MEDIA_TYPES, extract_document
 from pipeline.hashing import file_sha256
 from pipeline.embed import Embedder, EmbeddingCache
@@ -34,7 +35,6 @@ from pipeline.index import (
     BM25_NAME,
     DB_NAME,
     FAISS_NAME,
-    EXACT_INDEX_LIMIT,
     FORMAT_VERSION,
     GOAL_VECTORS_NAME,
     IndexedPassage,
