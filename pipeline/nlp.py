@@ -111,15 +111,15 @@ class Lexicon:
         return None
 
 
+_LOADING = threading.Lock()
+"""Held while a lexicon or pipeline is built: a server's warm-up and its first request
+would otherwise each build the same one at once (seconds of duplicated work)."""
+
+
 def lexicon(lang: str) -> Lexicon:
     """The lemma lexicon of ``lang`` (``sv`` or ``en``), loaded once per process."""
     with _LOADING:
         return _load_lexicon(resolve_language(lang))
-
-
-_LOADING = threading.Lock()
-"""Held while a lexicon or pipeline is built: a server's warm-up and its first request
-would otherwise each build the same one at once (seconds of duplicated work)."""
 
 
 @cache

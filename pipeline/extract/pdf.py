@@ -32,9 +32,9 @@ SEGMENT_GAP_EM = 1.6
 (column gutters, label/value pairs); justified word spacing stays well below it."""
 MIN_ICON_TILES = 6
 GUTTER_GAP_EM = 0.8
+"""At a known column gutter a narrower gap is enough to split, but not a plain word space."""
 NEAR_ROWS = 4
 """Rows (in baseline order) on each side searched for the line a superscript belongs to."""
-"""At a known column gutter a narrower gap is enough to split, but not a plain word space."""
 
 
 def _is_style(fontname: str, markers: tuple[str, ...]) -> bool:
