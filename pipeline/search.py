@@ -163,19 +163,19 @@ class SearchIndex:
         ]
         if len(docs) == len(self.doc_ids) and filters.lang is None:
             return None
-        mask = np.isin(self.row_doc, docs)
-        if filters.lang is not None:
-            mask &= self.in_language(filters.lang)
-        return mask
+        in_docs = np.isin(self.row_doc, docs)
+        return in_docs if filters.lang is None else self.in_language(filters.lang, within=in_docs)
 
-    def in_language(self, lang: str) -> np.ndarray:
-        """Boolean row mask of the passages written in ``lang`` (computed once per language)."""
+    def in_language(self, lang: str, within: np.ndarray | None = None) -> np.ndarray:
+        """Boolean row mask of the passages written in ``lang``, among the rows of ``within``
+        when given. The per-language mask is computed once and shared by all queries, so
+        it is combined into a new array, never changed in place."""
         if lang not in self._lang_masks:
             code = self._lang_codes.get(lang)
             self._lang_masks[lang] = (
                 np.zeros(len(self), dtype=bool) if code is None else np.asarray(self._row_lang == code)
             )
-        return self._lang_masks[lang]
+        return self._lang_masks[lang] if within is None else self._lang_masks[lang] & within
 
     def dense(self, vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """The `k` passages with the best-matching vector (a passage's score is its best
@@ -258,9 +258,7 @@ class Searcher:
             return self.index.dense(vector, max(5 * k, CANDIDATES), mask)
         if mode == "lexical":
             return self.index.lexical.search(terms, max(5 * k, CANDIDATES), mask)
-        same_lang = self.index.in_language(query_lang)
-        if mask is not None:
-            same_lang = same_lang & mask  # not &=: the language mask is shared by all queries
+        same_lang = self.index.in_language(query_lang, within=mask)
         visible = len(self.index) if mask is None else int(np.count_nonzero(mask))
         lexical_weight = LEXICAL_WEIGHT * (np.count_nonzero(same_lang) / visible if visible else 0.0)
         depth = max(2 * k, FUSION_DEPTH)
@@ -269,9 +267,7 @@ class Searcher:
             (self.index.lexical.search(terms, depth, same_lang), lexical_weight),
         ]
         if query_lang != "sv":
-            swedish = self.index.in_language("sv")
-            if mask is not None:
-                swedish = swedish & mask
+            swedish = self.index.in_language("sv", within=mask)
             if visible and swedish.any():
                 translated = analyze(to_swedish(query), "sv")
                 weight = TRANSLATED_WEIGHT * np.count_nonzero(swedish) / visible
