@@ -9,7 +9,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install browser run ingest serve test test-fast bench clean
+.PHONY: install browser run ingest serve lint test test-fast bench clean
 
 install: $(STAMP) $(MODEL_DIR)/.complete
 
@@ -47,7 +47,12 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "warning: could not install chromium; the browser tests will be skipped"; }
 
-test: install browser
+# ruff (lint and import order) and mypy over the product code; part of `make test`.
+lint: install
+	$(BIN)/ruff check pipeline search_api models tests
+	$(BIN)/mypy
+
+test: install browser lint
 	$(BIN)/python -m pytest -q
 
 test-fast: install

@@ -20,11 +20,11 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from pipeline.document import extract_document
-from pipeline.manifest import read_manifest
+from pipeline.config import PROJECT_ROOT
+from pipeline.extract.document import extract_document
+from pipeline.ingest.catalog import read_catalog
 from pipeline.records import Document
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 CORPUS_PDFS = ("strategisk-plan-2023-2025.pdf", "rus-2030.pdf", "pressmeddelande-2025-12-03.pdf")
@@ -39,7 +39,7 @@ def ground_truth() -> dict:
 @cache
 def corpus_document(file_name: str) -> Document:
     """The extracted document, once per process (tests and the bench share it)."""
-    return extract_document(CORPUS / file_name, read_manifest(PROJECT_ROOT / "corpus").get(file_name))
+    return extract_document(CORPUS / file_name, read_catalog(PROJECT_ROOT / "corpus").get(file_name))
 
 
 def _squash(text: str) -> str:

@@ -22,7 +22,8 @@ from pathlib import Path
 import httpx
 import typer
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from pipeline.config import PROJECT_ROOT
+
 QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 RESULTS = Path(__file__).resolve().parent / "results_load.json"
 

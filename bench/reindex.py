@@ -1,7 +1,7 @@
 """Re-index of an unchanged corpus: the work itself, and the command as a user runs it.
 
 Run: `.venv/bin/python -m bench.reindex`. Copies the current index (`var/index`, built by
-`make run` / `styrdok ingest`) to a scratch folder, then times (a) `pipeline.ingest.ingest`
+`make run` / `styrdok ingest`) to a scratch folder, then times (a) `pipeline.ingest.run.ingest`
 in this process, with its counters (files extracted, passages embedded), and (b) the
 `styrdok ingest` command in a fresh process, which adds Python's and the libraries' start.
 Writes `bench/results_reindex.json`.
@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from pipeline.config import get_settings
-from pipeline.embed import Embedder
-from pipeline.ingest import ingest
+from pipeline.embed.embedder import Embedder
+from pipeline.ingest.run import ingest
 
 RESULTS = Path(__file__).resolve().parent / "results_reindex.json"
 REPEATS = 5

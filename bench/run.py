@@ -40,10 +40,11 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.config import PROJECT_ROOT
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 CACHE = BENCH / ".cache"
 CORPUS = PROJECT_ROOT / "corpus"
@@ -65,10 +66,10 @@ def log(message: str) -> None:
 
 
 def _styrdok_pdf(path: Path) -> int:
-    from pipeline.clean import remove_boilerplate
+    from pipeline.extract.clean import remove_boilerplate
+    from pipeline.extract.layout import order_pages
     from pipeline.extract.pdf import extract_pdf_pages
-    from pipeline.layout import order_pages
-    from pipeline.structure import build_outline
+    from pipeline.extract.structure import build_outline
 
     raw, _ = extract_pdf_pages(path)
     outline = build_outline(order_pages(remove_boilerplate(raw)), path.stem)
@@ -162,9 +163,9 @@ def bench_embedding(n: int, repeats: int) -> dict:
 
     from sentence_transformers import SentenceTransformer
 
-    from pipeline.embed import Embedder
-    from pipeline.index import embedding_text
     from bench.synth import source_version
+    from pipeline.embed.embedder import Embedder
+    from pipeline.index.vectors import embedding_text
 
     embedder = Embedder()
     source = source_version(embedder)
@@ -323,9 +324,9 @@ def startup_breakdown(root: Path) -> dict:
 
 def search_breakdown(root: Path, embedder, queries: list[str]) -> dict:  # type: ignore[no-untyped-def]
     """In-process time of each step of `Searcher.search` (hybrid), mean over the queries."""
-    from pipeline.language import detect_query_language
-    from pipeline.lexical import analyze
-    from pipeline.search import Filters, SearchIndex, Searcher
+    from pipeline.search.hybrid import Filters, Searcher, SearchIndex
+    from pipeline.text.analysis import analyze
+    from pipeline.text.language import detect_query_language
 
     index = SearchIndex(root / "versions" / (root / "CURRENT").read_text().strip(), verify=False)
     searcher = Searcher(index, embedder)
@@ -363,9 +364,9 @@ def disk_usage(root: Path) -> dict[str, int]:
 def bench_query(sizes: list[int], kinds: list[str], hnsw_max: int, n_http: int, n_fragments: int, seed: int) -> dict:
     import faiss
 
-    from pipeline.embed import Embedder
-    from pipeline.index import IVF_NPROBE
     from bench import synth
+    from pipeline.embed.embedder import Embedder
+    from pipeline.index.vectors import IVF_NPROBE
 
     embedder = Embedder()
     t = time.perf_counter()
@@ -409,7 +410,7 @@ def bench_query(sizes: list[int], kinds: list[str], hnsw_max: int, n_http: int, 
                 index = synth.build_vectors(kind, vectors)
                 entry["vector_build_s"] = round(time.perf_counter() - t, 1)
             else:
-                from pipeline.index import FAISS_NAME
+                from pipeline.index.manifest import FAISS_NAME
 
                 index = faiss.read_index(str(root / "versions" / synth.VERSION_NAME / FAISS_NAME))
                 entry["vector_build_s"] = json.loads((root / "build.json").read_text()).get("vector_build_s") if (root / "build.json").exists() else None

@@ -1,6 +1,6 @@
 """What a server start spends its time on: `python -m bench.startup INDEX_DIR` prints JSON.
 
-Replays the steps of `pipeline.search.SearchIndex.__init__` (same calls, same order) with a
+Replays the steps of `pipeline.search.hybrid.SearchIndex.__init__` (same calls, same order) with a
 timer around each, plus the imports, the model load and the first search that `create_app`'s
 warm-up does.
 Run in a fresh process so imports and caches start cold (the OS page cache stays warm).
@@ -18,10 +18,10 @@ started = time.perf_counter()
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
-from pipeline.embed import Embedder  # noqa: E402
-from pipeline.index import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME, ROW_LANG_NAME, verify_files  # noqa: E402
-from pipeline.lexical import LexicalIndex  # noqa: E402
-from pipeline.search import SearchIndex, Searcher  # noqa: E402
+from pipeline.embed.embedder import Embedder  # noqa: E402
+from pipeline.index.bm25 import LexicalIndex  # noqa: E402
+from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME, ROW_LANG_NAME, verify_files  # noqa: E402
+from pipeline.search.hybrid import Searcher, SearchIndex  # noqa: E402
 from search_api.app import create_app  # noqa: E402,F401
 
 IMPORTS = time.perf_counter() - started

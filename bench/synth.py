@@ -6,7 +6,7 @@ Method (the numbers in `bench/results.md` depend on it):
    is split into sentences (text passages) or kept whole (table rows). Each unit is embedded
    once with the real model (`Embedder.encode_passages`, passage prefix) and the vectors are
    cached on disk in `bench/.cache/embeddings.sqlite`; its BM25 terms come from the real
-   `pipeline.lexical.analyze`.
+   `pipeline.text.analysis.analyze`.
 2. **Passages.** A synthetic passage picks a random anchor unit, then 3-6 distinct units
    from a window of 12 consecutive units of the same document around it, in random order.
    Its text is the units joined by spaces; it inherits document, language, kind, section and
@@ -15,13 +15,13 @@ Method (the numbers in `bench/results.md` depend on it):
    model on CPU would take days); its **BM25 terms are the heading terms of its section plus
    the concatenated terms of its units** (the analyser works word by word, so this equals
    analysing the joined text up to sentence-boundary effects).
-3. **Version.** The passages go through `pipeline.store.write_passages` into a real
+3. **Version.** The passages go through `pipeline.index.store.write_passages` into a real
    `styrdok.sqlite` (documents rows copied from the corpus index), BM25 through
-   `pipeline.lexical.LexicalIndex`, vectors through `pipeline.index.build_vector_index`
+   `pipeline.text.analysis.LexicalIndex`, vectors through `pipeline.index.vectors.build_vector_index`
    (flat or IVF, the product's own parameters) or an HNSW index for comparison, row codes
-   through `pipeline.index.write_row_codes`, and a manifest with
-   `pipeline.index.checksums`, laid out as `<root>/CURRENT` + `<root>/versions/<name>/`
-   exactly like `pipeline.versions.IndexVersions`, so `create_app(Settings(index_dir=root))`
+   through `pipeline.index.vectors.write_row_codes`, and a manifest with
+   `pipeline.index.vectors.checksums`, laid out as `<root>/CURRENT` + `<root>/versions/<name>/`
+   exactly like `pipeline.index.versions.IndexVersions`, so `create_app(Settings(index_dir=root))`
    serves it unchanged.
 
 Built versions are kept under `bench/.cache/idx/` and reused when size and seed match.
@@ -41,25 +41,19 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from pipeline.embed import Embedder, EmbeddingCache
-from pipeline.index import (
-    BM25_NAME,
-    DB_NAME,
-    FAISS_NAME,
-    FORMAT_VERSION,
-    MANIFEST_NAME,
-    build_vector_index,
-    checksums,
-    read_manifest,
-    write_row_codes,
-)
-from pipeline.lexical import LexicalIndex, analyze
-from pipeline.passages import passage_id
+from pipeline.config import PROJECT_ROOT
+from pipeline.embed.embedder import Embedder
+from pipeline.index.store import EmbeddingCache
+from pipeline.extract.passages import passage_id
+from pipeline.index.bm25 import LexicalIndex
+from pipeline.index.build import write_row_codes
+from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, FORMAT_VERSION, MANIFEST_NAME, checksums, read_manifest
+from pipeline.index.store import connect, write_passages
+from pipeline.index.vectors import build_vector_index
+from pipeline.index.versions import IndexVersions
 from pipeline.records import PATH_SEPARATOR, Passage
-from pipeline.store import connect, write_passages
-from pipeline.versions import IndexVersions
+from pipeline.text.analysis import analyze
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(__file__).resolve().parent / ".cache"
 GENERATOR = 2
 """Bump when the generation method changes, so cached versions are rebuilt."""
@@ -75,7 +69,7 @@ def source_version(embedder: Embedder) -> Path:
     current = IndexVersions(PROJECT_ROOT / "var" / "index").current()
     if current is not None and (current / DB_NAME).exists():
         return current
-    from pipeline.ingest import ingest
+    from pipeline.ingest.run import ingest
 
     root = CACHE / "source_index"
     if IndexVersions(root).current() is None:
@@ -243,11 +237,11 @@ def build_shared(units: Units, n: int, seed: int, model_id: str) -> BuiltSize:
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 128
-"""HNSW, built here only to compare it with the product's IVF (`pipeline.index` builds flat or IVF)."""
+"""HNSW, built here only to compare it with the product's IVF (`pipeline.index.vectors` builds flat or IVF)."""
 
 
 def build_vectors(kind: str, vectors: np.ndarray) -> faiss.Index:
-    """flat and ivf exactly as `pipeline.index.build_vector_index` builds them; hnsw for comparison."""
+    """flat and ivf exactly as `pipeline.index.vectors.build_vector_index` builds them; hnsw for comparison."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if kind == "flat":
         return build_vector_index(vectors, exact_limit=len(vectors) + 1)

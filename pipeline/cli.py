@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from pipeline.config import get_settings
-from pipeline.manifest import ManifestError
+from pipeline.errors import CatalogError
+from pipeline.ingest.events import IngestListener
+from pipeline.records import PATH_SEPARATOR
 
 if TYPE_CHECKING:
-    from pipeline.search import Searcher
+    from pipeline.ingest.run import IngestReport
+    from pipeline.search.hybrid import Searcher
     from search_api.schemas import CompareResponse
 
 app = typer.Typer(
@@ -31,7 +35,7 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log deta
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
-class RichListener:
+class RichListener(IngestListener):
     """Draws ingest progress: one bar per stage and a line per file."""
 
     def __init__(self, progress: Progress) -> None:
@@ -56,10 +60,10 @@ class RichListener:
 @app.command()
 def ingest(
     directory: Annotated[
-        Optional[Path], typer.Argument(help="Folder with PDF and HTML files (default: the corpus/ folder).")
+        Path | None, typer.Argument(help="Folder with PDF and HTML files (default: the corpus/ folder).")
     ] = None,
-    workers: Annotated[Optional[int], typer.Option(help="Parallel extraction processes (default: CPU cores).")] = None,
-    index_dir: Annotated[Optional[Path], typer.Option(help="Where the index lives (default: var/index).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel extraction processes (default: CPU cores).")] = None,
+    index_dir: Annotated[Path | None, typer.Option(help="Where the index lives (default: var/index).")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for a running ingest instead of giving up.")] = False,
 ) -> None:
     """Index every PDF and HTML file of a folder — only what changed since the last run.
@@ -71,18 +75,12 @@ def ingest(
     type) are listed with the reason and skipped; the rest is indexed. The exit code is 1
     when some files failed, 0 when all were indexed.
     """
-    from pipeline.ingest import IngestLocked, discover, ingest as run_ingest
+    from pipeline.errors import IngestLocked
+    from pipeline.ingest.run import ingest as run_ingest
 
     settings = get_settings()
-    directory = directory or settings.corpus_dir
-    if not directory.is_dir():
-        console.print(f"[red]error:[/] {directory} is not a folder. Give the folder that holds the PDF/HTML files.")
-        raise typer.Exit(2)
-    files = discover(directory)
-    if not files:
-        console.print(f"[red]error:[/] {directory} holds no files to index. Drop PDF or HTML files there first.")
-        raise typer.Exit(2)
-    from pipeline.embed import Embedder
+    directory = _ingest_folder(directory or settings.corpus_dir)
+    from pipeline.embed.embedder import Embedder
 
     with Progress(
         TextColumn("[bold]{task.fields[stage]}"),
@@ -103,13 +101,31 @@ def ingest(
                 limits=settings.limits,
                 exact_limit=settings.exact_search_limit,
             )
-        except ManifestError as exc:
+        except CatalogError as exc:
             console.print(f"[red]error in the manifest:[/] {exc}")
             raise typer.Exit(2) from exc
         except IngestLocked as exc:
             console.print(f"[red]error:[/] {exc}")
             raise typer.Exit(3) from exc
+    _print_ingest_report(report)
+    if report.failed:
+        raise typer.Exit(1)
 
+
+def _ingest_folder(directory: Path) -> Path:
+    """The folder to ingest, or exit 2 with a message saying what to give instead."""
+    from pipeline.ingest.plan import discover
+
+    if not directory.is_dir():
+        console.print(f"[red]error:[/] {directory} is not a folder. Give the folder that holds the PDF/HTML files.")
+        raise typer.Exit(2)
+    if not discover(directory):
+        console.print(f"[red]error:[/] {directory} holds no files to index. Drop PDF or HTML files there first.")
+        raise typer.Exit(2)
+    return directory
+
+
+def _print_ingest_report(report: IngestReport) -> None:
     summary = RichTable(title="Ingest summary")
     columns = ("added", "updated", "unchanged", "removed", "failed", "passages", "embedded now")
     for column in columns:
@@ -125,16 +141,14 @@ def ingest(
         console.print(f"index version [bold]{report.version}[/] is now current")
     else:
         console.print(f"nothing changed: index version [bold]{report.version}[/] stays current")
-    if report.failed:
-        raise typer.Exit(1)
 
 
 
 
 
 def _live_searcher() -> Searcher:
-    from pipeline.embed import Embedder
-    from pipeline.live import LiveIndex, NoIndex
+    from pipeline.embed.embedder import Embedder
+    from pipeline.search.live import LiveIndex, NoIndex
 
     settings = get_settings()
     try:
@@ -149,16 +163,16 @@ def search(
     query: Annotated[str, typer.Argument(help="What you are looking for, in Swedish or English.")],
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="Number of results.")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid (default), dense or lexical.")] = "hybrid",
-    doc: Annotated[Optional[str], typer.Option(help="Only this document (id or file name).")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Only this kind, e.g. 'strategisk plan'.")] = None,
-    lang: Annotated[Optional[str], typer.Option(help="Only passages in this language (sv/en).")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Only documents dated this year.")] = None,
+    doc: Annotated[str | None, typer.Option(help="Only this document (id or file name).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. 'strategisk plan'.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only passages in this language (sv/en).")] = None,
+    year: Annotated[int | None, typer.Option(help="Only documents dated this year.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Search the index and print the passages that answer, with citations."""
     import json
 
-    from pipeline.search import MODES, Filters
+    from pipeline.search.hybrid import MODES, Filters
 
     if mode not in MODES:
         console.print(f"[red]error:[/] --mode must be one of {', '.join(MODES)}")
@@ -178,16 +192,17 @@ def search(
         page = f"s. {hit.page_label}" if hit.page_label else ""
         if hit.page and str(hit.page) != (hit.page_label or ""):
             page += f" (PDF-sida {hit.page})" if page else f"PDF-sida {hit.page}"
-        out.print(f"[bold]{hit.rank}. {hit.document.title}[/] — {' › '.join(hit.section_path)} — {page}".rstrip(" —"))
-        out.print(f"   [dim]{hit.document.file_name}{'#page=' + str(hit.page) if hit.page else ''} · {hit.lang} · score {hit.score:.3f}[/]")
+        out.print(f"[bold]{hit.rank}. {hit.document.title}[/] — {PATH_SEPARATOR.join(hit.section_path)} — {page}".rstrip(" —"))
+        anchor = f"#page={hit.page}" if hit.page else ""
+        out.print(f"   [dim]{hit.document.file_name}{anchor} · {hit.lang} · score {hit.score:.3f}[/]")
         out.print("   " + _highlighted(hit.text, hit.highlights))
         for also in hit.also_at:
-            out.print(f"   [dim]same text also at p. {also.page_label or also.page} ({' › '.join(also.section_path)})[/]")
+            where = PATH_SEPARATOR.join(also.section_path)
+            out.print(f"   [dim]same text also at p. {also.page_label or also.page} ({where})[/]")
         out.print()
 
 
 def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    from rich.markup import escape
 
     parts, last = [], 0
     for start, end in spans:
@@ -198,12 +213,13 @@ def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 def resolve_document(searcher: Searcher, ref: str) -> str:
     """A document id from an id, an id prefix or a file name; exits with a message if unknown."""
-    for doc_id, info in searcher.index.documents.items():
-        if ref in (doc_id, info.file_name) or (len(ref) >= 8 and doc_id.startswith(ref)):
-            return doc_id
-    names = ", ".join(info.file_name for info in searcher.index.documents.values())
-    console.print(f"[red]error:[/] no indexed document '{ref}'. Indexed: {names}")
-    raise typer.Exit(2)
+    from pipeline.errors import UnknownDocument
+
+    try:
+        return searcher.index.resolve_document(ref)
+    except UnknownDocument as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
 
 
 @app.command("eval")
@@ -215,7 +231,7 @@ def evaluate_command(
     """Measure page-exact and document-level Recall@1/5/10 and MRR@10 for each mode."""
     import json
 
-    from pipeline.evaluate import evaluate, read_queries
+    from pipeline.search.evaluate import evaluate, read_queries
 
     if not queries.is_file():
         console.print(f"[red]error:[/] {queries} is not a file")
@@ -263,8 +279,8 @@ def compare(
     Each row gives the goal, the relation (agrees / partial / conflicts / absent), the best
     evidence with its citation, and the numbers compared.
     """
+    from pipeline.crosscheck.compare import compare as run_compare
     from search_api.compare_view import comparison_response
-    from pipeline.compare import compare as run_compare
 
     if output_format not in ("table", "md", "csv", "json"):
         console.print("[red]error:[/] --format must be table, md, csv or json")
@@ -340,7 +356,7 @@ def evaluate_compare_command(
     """How many cross-check examples get the right relation and the right target page."""
     import json
 
-    from pipeline.evaluate import evaluate_compare
+    from pipeline.crosscheck.evaluate import evaluate_compare
 
     if not examples.is_file():
         console.print(f"[red]error:[/] {examples} is not a file")

@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
-from pipeline.sandbox import Limits
-
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 EXACT_INDEX_LIMIT = 50_000
-"""Default of ``exact_search_limit``, the index type switch of `pipeline.index`: below this
+"""Default of ``exact_search_limit``, the index type switch of `pipeline.index.vectors`: below this
 many vectors search is exact (flat inner product); above it IVF (setting
 ``STYRDOK_EXACT_SEARCH_LIMIT``). Measured with bench/run.py: exact search costs ~1.4 ms per
 10k vectors per query on 2 cores, so 100k passages with their window vectors would spend
 most of a 50 ms budget on it, while IVF (nprobe 64) keeps recall@10 >= 0.98 of exact search
 at 100k and 1M vectors, where HNSW (M 32, efSearch 128) reached only 0.85-0.91."""
+
+MAX_QUERY_CHARS = 1000
+"""Longest query accepted (API, web page and CLI): longer text is not a question."""
+MAX_K = 100
+"""Most results one search returns."""
+MAX_BATCH = 20
+"""Most queries in one POST /search."""
+MAX_BODY_BYTES = 64 * 1024
+"""Request bodies above this are refused (413): no endpoint needs more."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one extraction child process may use before its file is reported and skipped."""
+
+    seconds: float = 300.0
+    """Wall-clock time one file may take."""
+    memory_mb: int = 4096
+    """Address space one extraction process may use."""
 
 
 class Settings(BaseSettings):
@@ -52,7 +70,6 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
-
 
     @property
     def limits(self) -> Limits:

@@ -109,6 +109,12 @@ class Section:
         return PATH_SEPARATOR.join(self.path)
 
 
+def file_link(doc_id: str, page: int | None = None) -> str:
+    """The one URL of an indexed source file, opened at a PDF page when given (``#page=N``)."""
+    base = f"/documents/{doc_id}/file"
+    return f"{base}#page={page}" if page else base
+
+
 class Cited:
     """First page and printed label of something that cites `pages` / `page_labels`."""
 

@@ -17,8 +17,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from pipeline.config import Settings
-from pipeline.ingest import IngestListener, IngestLocked, ingest
-from pipeline.live import LiveIndex
+from pipeline.errors import IngestLocked
+from pipeline.ingest.events import IngestListener
+from pipeline.ingest.run import ingest
+from pipeline.search.live import LiveIndex
 
 bearer = HTTPBearer(auto_error=False)
 

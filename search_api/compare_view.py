@@ -1,16 +1,16 @@
-"""Turn a `pipeline.compare.Comparison` into the API's response models."""
+"""Turn a `pipeline.crosscheck.compare.Comparison` into the API's response models."""
 
 from __future__ import annotations
 
-from pipeline.compare import Comparison, GoalCheck
-from pipeline.goals import Goal
-from pipeline.search import DocumentInfo
+from pipeline.crosscheck.compare import Comparison, GoalCheck
+from pipeline.crosscheck.goals import Goal
+from pipeline.records import file_link
+from pipeline.search.hybrid import DocumentInfo
 from search_api.schemas import CompareResponse, CompareRow, EvidenceOut, GoalOut, QuantityPairOut, document_ref
 
 
 def _link(goal: Goal) -> str:
-    base = f"/documents/{goal.doc_id}/file"
-    return f"{base}#page={goal.pages[0]}" if goal.pages else base
+    return file_link(goal.doc_id, goal.pages[0] if goal.pages else None)
 
 
 def _goal(goal: Goal) -> GoalOut:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from pipeline.search import MODES, Citation, DocumentInfo, Hit
-
-MAX_QUERY_CHARS = 1000
-MAX_K = 100
-MAX_BATCH = 20
+from pipeline.config import MAX_BATCH, MAX_K, MAX_QUERY_CHARS
+from pipeline.search.hybrid import MODES, Citation, DocumentInfo, Hit
 
 
 class DocumentRef(BaseModel):
@@ -126,7 +123,7 @@ def hit_model(hit: Hit) -> SearchHit:
         rank=hit.rank,
         score=round(hit.score, 6),
         text=hit.text,
-        highlights=[tuple(span) for span in hit.highlights],
+        highlights=[(start, end) for start, end in hit.highlights],
         document=document_ref(hit.document),
         section_path=list(hit.section_path),
         page=hit.page,

@@ -20,14 +20,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from pipeline.index import CorruptIndex
-from pipeline.live import NoIndex
-from pipeline.search import IndexMismatch
+from pipeline.config import MAX_QUERY_CHARS
+from pipeline.errors import IndexUnavailable
+from search_api.views import document_out
 
 HERE = Path(__file__).resolve().parent
 UI_LANGUAGES = ("sv", "en")
 UI_COOKIE = "styrdok_ui"
-MAX_QUERY_CHARS = 1000
 
 router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -275,7 +274,7 @@ def _index_state(request: Request) -> tuple[Any | None, str | None]:
     """The current searcher, or None and the reason there is none."""
     try:
         return request.app.state.live.searcher(), None
-    except (NoIndex, CorruptIndex, IndexMismatch) as exc:
+    except IndexUnavailable as exc:
         return None, str(exc)
 
 
@@ -334,13 +333,11 @@ def search_page(request: Request) -> HTMLResponse:
 
 @router.get("/dokument", response_class=HTMLResponse)
 def documents_page(request: Request) -> HTMLResponse:
-    from search_api.app import _document_out  # the same rows as GET /documents (imported late: app imports us)
-
     searcher, error = _index_state(request)
     rows = []
     if searcher is not None:
         rows = sorted(
-            (_document_out(searcher, doc_id) for doc_id in searcher.index.documents),
+            (document_out(searcher, doc_id) for doc_id in searcher.index.documents),
             key=lambda d: d.title.casefold(),
         )
     return _render(

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import PROJECT_ROOT
+
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
-    from pipeline.embed import Embedder
+    from pipeline.embed.embedder import Embedder
 
     return Embedder()
 
@@ -36,7 +37,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # ty
     """
     import shutil
 
-    from pipeline.ingest import CACHE_NAME, ingest
+    from pipeline.ingest.run import CACHE_NAME, ingest
 
     directory = tmp_path_factory.mktemp("index")
     known = PROJECT_ROOT / "var" / "index" / CACHE_NAME
@@ -49,7 +50,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # ty
 
 @pytest.fixture(scope="session")
 def searcher(index_dir: Path, embedder):  # type: ignore[no-untyped-def]
-    from pipeline.live import LiveIndex
+    from pipeline.search.live import LiveIndex
 
     return LiveIndex(index_dir, embedder).searcher()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from pipeline.config import PROJECT_ROOT
+
 SHARED = PROJECT_ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 from pipeline.errors import ExtractionError
 from pipeline.records import Line, Page
-from pipeline.text import normalize_text
+from pipeline.text.normalise import normalize_text
 
 DROPPED = ("nav", "header", "footer", "script", "style", "noscript", "form", "aside", "button", "template", "svg")
 HEADINGS = {f"h{i}": i for i in range(1, 7)}

@@ -18,10 +18,10 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import ExtractionError
+from pipeline.extract.layout import find_gutter
 from pipeline.extract.tables import find_tables, inside_any
-from pipeline.layout import find_gutter
 from pipeline.records import Line, Page, Table
-from pipeline.text import normalize_text
+from pipeline.text.normalise import normalize_text
 
 log = logging.getLogger(__name__)
 

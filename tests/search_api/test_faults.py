@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pipeline.config import Settings
-from pipeline.index import FAISS_NAME
-from pipeline.versions import IndexVersions
+from pipeline.index.manifest import FAISS_NAME
+from pipeline.index.versions import IndexVersions
 from search_api.app import create_app
 
 pytestmark = pytest.mark.slow

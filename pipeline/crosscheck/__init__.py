@@ -1,0 +1,1 @@
+"""Cross-checking goals between documents: goal statements, their quantities, the comparison."""

@@ -1,0 +1,440 @@
+"""Goal statements of a document: sentences, table rows and list items that state a target.
+
+A goal is what a document says should be reached ("Vi ska vara minst 260 000 invånare",
+"Andelen resande med kollektivtrafik ska öka till 25 % år 2030", "Skapa hållbar
+tillgänglighet" under "… MÅL ÄR ATT NORRBOTTEN SKA:"). Each goal carries its parsed
+quantities, target years and direction so that the cross-check can compare goals of two
+documents; descriptions of the current state, forecasts, questions, footnotes and
+headings are left out.
+
+Where goals are found:
+
+- **sentences** of text passages that carry a goal cue (see :func:`goal_cues`);
+- **list items** after a lead-in that announces goals ("… MÅL ÄR ATT NORRBOTTEN SKA:").
+  Passages join a list's lines with spaces, so a run such as "Vara välkomnande, hållbart
+  och attraktivt Skapa hållbar tillgänglighet Ha en …" is cut before each capitalised
+  verb form that follows a lower-case word. Lists under other lead-ins and headings
+  ("FÖRSLAG TILL ÅTGÄRDER") are cut the same way and their items read as sentences;
+- **table rows**: the cell of a goal column ("Indikatorer", "Mål") or any cell with a goal
+  cue. A baseline column ("Nuläge", "Utfall") is never read as the target; its quantities
+  are kept as :attr:`Goal.baseline`.
+
+The same goal is often printed more than once (the RUS repeats its effektmål tables in
+the summary and at each chapter, pull quotes repeat body text); goals with the same
+normalised text are merged and keep every page and passage they were found on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.crosscheck.quantities import Quantity, parse_direction, parse_quantities, parse_years
+from pipeline.records import Passage
+from pipeline.text.nlp import lexicon, sentences
+
+MIN_SENTENCE_WORDS = 4
+MAX_SENTENCE_WORDS = 70
+"""Longer "sentences" are runs of list items and headings that lost their line breaks."""
+MIN_ITEM_WORDS = 2
+MAX_HEADING_WORDS = 6
+"""A section heading of at most this many words that names goals makes its sentences goals."""
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One goal statement of a document, with every place it is printed.
+
+    ``years`` are the target years of ``text``; when the text names none they are taken
+    from its context (lead-in, table caption and row label, goal headings such as
+    "Effektmål 2030 och indikatorer"), because a table cell under "Effektmål 2030" means
+    2030 without saying so. Pages are those of the passages: a sentence of a passage that
+    runs over a page break cites both pages. ``cues`` say why the
+    statement counts as a goal (``modal``, ``goal_word``, ``target``, ``need``,
+    ``goal_section``, ``goal_column``, ``list``), from strong to weak.
+    """
+
+    goal_id: str
+    doc_id: str
+    passage_id: str
+    text: str
+    section_path: tuple[str, ...]
+    pages: tuple[int, ...]
+    page_labels: tuple[str | None, ...]
+    quantities: tuple[Quantity, ...]
+    years: tuple[int, ...]
+    direction: str | None
+    source: str
+    context: str = ""
+    """Lead-in of a list item, or table caption and row label ("… — En livskraftig region")."""
+    baseline: tuple[Quantity, ...] = ()
+    """Current values of a table row (the "Nuläge" column), never the target."""
+    cues: tuple[str, ...] = ()
+    passage_ids: tuple[str, ...] = ()
+    """Every passage the goal was found in; the first one is ``passage_id``."""
+
+
+# --- cues -------------------------------------------------------------------------------
+
+_MODAL = re.compile(r"\b(?:ska|skall|shall)\b", re.IGNORECASE)
+_PURPOSE = re.compile(r"\b(?:för|så) att\b|\bin order\b", re.IGNORECASE)
+_GOAL_NOUN = r"\b(?!ändamål)\w*mål(?:et|en|s)?\b"
+_GOAL_NAMES = re.compile(rf"{_GOAL_NOUN}|\bmål(?:sättning|bild|satt)\w*|\b(?:goals?|targets?|objectives?)\b", re.IGNORECASE)
+"""Any word that names goals: for headings and list lead-ins."""
+_GOAL_WORD = re.compile(
+    rf"{_GOAL_NOUN}(?:\s+\S+){{0,6}}?\s+är\s+att\b|{_GOAL_NOUN}\s+(?:är|om|uppnås|nås)\b"
+    rf"|\b(?:upp)?nå(?:s|r)?\s+(?:\w+\s+)?{_GOAL_NOUN}|\buppfyll\w*\s+(?:\w+\s+)?{_GOAL_NOUN}"
+    r"|\bmålsatt\w*|\bmålsättning\w*|\b(?:goal|target|objective|aim)s?\s+(?:is|are|of|to)\b",
+    re.IGNORECASE,
+)
+"""A sentence that states a goal ("Det övergripande målet är att …", "nå målet", "mål om 260 000"),
+not one that only mentions goals ("FN:s globala hållbarhetsmål")."""
+_NUMBER_WORD = r"(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv|hundra|tusen)\b"
+_CHANGE_TO = re.compile(
+    rf"\b(?:öka|ökar|minska|minskar|sänka|sänks|höja|höjs|increase|reduce|cut)\w*\s+(?:till|med|to|by)\s+"
+    rf"(?:minst\s+|högst\s+|ca\.?\s+|cirka\s+|at least\s+)?(?=[+-]?\d|{_NUMBER_WORD})",
+    re.IGNORECASE,
+)
+_DEADLINE = re.compile(
+    r"\bsenast\s+(?:år\s+|den\s+)?\d|\btill år \d{4}\b|\b(?:by|until) (?:the year )?\d{4}\b", re.IGNORECASE
+)
+_NEED = re.compile(r"\b(?:behöver|måste|krävs|bör|need(?:s)? to|must)\b", re.IGNORECASE)
+_FORECAST = re.compile(
+    r"\b(?:prognos\w*|beräknas|bedöms|bedömer|förväntas|väntas|kommer(?:\s+\w+)?\s+att|uppskatt\w*|framskrivning\w*"
+    r"|indikerar|forecast\w*|expected|projected)\b",
+    re.IGNORECASE,
+)
+_META = re.compile(
+    r"\b(?:nedan|ovan|framgår|beskrivs|redovisas|bilaga\w*|figuren|tabellen|avsnitt\w*|kapitel\w*|sidan|sida)\b",
+    re.IGNORECASE,
+)
+"""Sentences about the document itself ("I avsnitten nedan beskrivs respektive mål")."""
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZÅÄÖ]")
+_GOAL_HEADER = re.compile(r"indikator|\bmål|målvärde|target|goal|objective", re.IGNORECASE)
+_BASELINE_HEADER = re.compile(r"nuläge|utfall|bokslut|utgångsläge|baseline|current|\bidag\b", re.IGNORECASE)
+
+
+def goal_cues(text: str, lang: str = "sv", *, in_goal_section: bool = False) -> tuple[str, ...]:
+    """Why ``text`` states a goal, strongest first; empty when it does not.
+
+    - ``modal``: "ska"/"skall", unless only in a purpose clause ("för att Norrbotten ska
+      utvecklas" describes why, not what);
+    - ``goal_word``: a sentence that states a goal ("målet är att", "nå målet", "mål om",
+      "målsatt"), not one that only names one ("FN:s globala hållbarhetsmål");
+    - ``target``: a bound with a number ("minst 260 000", "högst 25 %"), a change to or by
+      an amount ("öka till 25 %"), a deadline with a date ("senast 2023-12-31", "till år
+      2030") or a zero target with a year ("inga nettoutsläpp … 2045");
+    - ``need``: "behöver"/"måste"/"krävs"/"bör" with an amount or a direction
+      ("Vi behöver bli fler norrbottningar");
+    - ``goal_section``: the text stands under a heading that names goals.
+
+    Forecasts ("beräknas", "kommer att minska") only count through a modal or goal word.
+    """
+    cues = []
+    if any(not _PURPOSE.search(re.split(r"[,;:]", text[: m.start()])[-1]) for m in _MODAL.finditer(text)):
+        cues.append("modal")
+    if _GOAL_WORD.search(text):
+        cues.append("goal_word")
+    if _FORECAST.search(text):
+        return tuple(cues)
+    quantities = parse_quantities(text, lang)
+    direction = parse_direction(text)
+    dated = any(q.kind in ("year", "date") for q in quantities)
+    if direction in ("at_least", "at_most") or _CHANGE_TO.search(text) or _DEADLINE.search(text) or (
+        direction == "zero" and dated
+    ):
+        cues.append("target")
+    amounts = any(q.kind not in ("year", "date") for q in quantities)
+    if _NEED.search(text) and (amounts or direction in ("increase", "decrease")):
+        cues.append("need")
+    if in_goal_section:
+        cues.append("goal_section")
+    return tuple(cues)
+
+
+def is_goal_heading(heading: str) -> bool:
+    """True for a short heading that names goals ("Effektmål 2030 och indikatorer", "Övergripande mål")."""
+    return len(heading.split()) <= MAX_HEADING_WORDS and bool(_GOAL_NAMES.search(heading))
+
+
+# --- text passages ------------------------------------------------------------------------
+
+_CAPS_WORD = r"[A-ZÅÄÖ][A-ZÅÄÖ\-]+"
+_CAPS_RUN = re.compile(
+    rf"(?<![\w:])(?:{_CAPS_WORD},?\s+(?:\d+\s+)?)+{_CAPS_WORD}(?::|(?![\w:]))|(?<![\w:])[A-ZÅÄÖ]{{7,}}(?![\w:])"
+)
+"""Headings and labels in capitals ("UTMANINGAR OCH ÅTGÄRDER", "INSATSOMRÅDE") inside passage text."""
+_BULLET = re.compile(r"\s*[•▪●◦]\s*")
+_QUOTES_AND_SPACE = "\"'”“’ \u00a0"
+_SHORT_INFINITIVES = frozenset({"ha", "bli", "nå", "gå", "få", "se", "stå", "bo", "ge", "dra", "ta"})
+_CLAUSE_STARTERS = frozenset(
+    {
+        "vi", "det", "den", "de", "detta", "dessa", "där", "här", "alltid", "men", "och", "i", "på", "en", "ett",
+        "alla", "som", "att", "om", "när", "för", "med", "genom", "till", "från", "samtidigt", "dessutom", "även",
+        "också", "tillsammans", "så", "då", "nu", "man", "du", "ni", "jag", "hon", "han", "många", "flera",
+    }
+)
+"""Capitalised function words that start a new sentence, not a new list item or a proper noun."""
+_CONTINUING = frozenset(
+    {"och", "eller", "samt", "i", "på", "till", "för", "med", "av", "från", "mot", "om", "vid", "som", "att", "en",
+     "ett", "den", "det", "de", "inom", "mellan", "över", "under"}
+)
+"""An item cannot end with these words: a capitalised word after them is a proper noun ("… och Kiruna")."""
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    text: str
+    kind: str
+    """``heading`` (a line in capitals), ``lead`` (a line in capitals ending in ":"), ``bullet`` or ``body``."""
+
+
+def _chunks(text: str) -> list[_Chunk]:
+    """Cut passage text at headings in capitals and at bullets."""
+    chunks = []
+    for b, piece in enumerate(_BULLET.split(text)):
+        kind = "bullet" if b else "body"
+        pos = 0
+        for heading in _CAPS_RUN.finditer(piece):
+            chunks.append(_Chunk(piece[pos : heading.start()], kind))
+            chunks.append(_Chunk(heading.group(), "lead" if heading.group().endswith(":") else "heading"))
+            pos, kind = heading.end(), "body"
+        chunks.append(_Chunk(piece[pos:], kind))
+    return [c for c in chunks if _strip_edges(c.text)]
+
+
+def _is_verb_form(word: str, lang: str) -> bool:
+    """True for an infinitive or imperative ("Skapa", "Ha", "Stärk"), judged from its lemma.
+
+    The lemma lookup knows no parts of speech, so a verb is a word whose lemma ends like a
+    Swedish infinitive and is the word itself or the word plus an ending ("stärk" → "stärka").
+    """
+    lower = word.strip(",.;:").lower()
+    if lower in _CLAUSE_STARTERS:
+        return False
+    lemma = lexicon(lang).lookup(lower)
+    return (
+        lemma is not None
+        and lemma.startswith(lower)
+        and (lemma.endswith("a") or lemma in _SHORT_INFINITIVES)
+    )
+
+
+def _split_run_on_list(text: str, lang: str) -> tuple[list[str], str]:
+    """Items of a list at the start of ``text`` whose lines were joined with spaces, and the text after it.
+
+    An item starts with a capitalised verb form; the next item starts at the next one that
+    follows a lower-case word other than a conjunction or preposition. The list ends with
+    the first sentence, or at a capitalised function word ("… konkurrenskraftigt Alltid
+    med hållbarhet …"); other capitalised words are proper nouns inside an item.
+    """
+    first = next(iter(sentences(text, lang)), "")
+    tokens = list(re.finditer(r"\S+", text[: text.find(first) + len(first)] if first else ""))
+    if not tokens or not tokens[0].group()[0].isupper() or not _is_verb_form(tokens[0].group(), lang):
+        return [], text
+    items, start = [], tokens[0].start()
+    for previous, token in zip(tokens, tokens[1:]):
+        word = token.group()
+        if not (word[0].isupper() and previous.group()[-1].islower()) or previous.group() in _CONTINUING:
+            continue
+        if _is_verb_form(word, lang):
+            items.append(text[start : previous.end()])
+            start = token.start()
+        elif word.lower() in _CLAUSE_STARTERS:
+            items.append(text[start : previous.end()])
+            return items, text[token.start() :]
+    items.append(text[start : tokens[-1].end()])
+    return items, text[tokens[-1].end() :]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage: Passage
+    text: str
+    source: str
+    cues: tuple[str, ...]
+    context: str = ""
+    baseline: tuple[Quantity, ...] = ()
+
+
+def _text_candidates(passage: Passage) -> Iterable[_Candidate]:
+    """Goal sentences and list items of a text passage.
+
+    A lead-in ("… MÅL ÄR ATT NORRBOTTEN SKA:", or a sentence ending in ":") opens a
+    list: its items are goals when the lead-in names goals or the passage stands under a
+    goal heading; otherwise they are read like any sentence.
+    """
+    if _FOOTNOTE.match(passage.text):
+        return
+    lang = passage.lang
+    in_goal_section = any(is_goal_heading(h) for h in passage.section_path)
+    lead, after_heading = "", False
+    for chunk in _chunks(passage.text):
+        if chunk.kind in ("heading", "lead"):
+            lead = chunk.text if chunk.kind == "lead" else ""
+            after_heading = True
+            continue
+        goal_lead = bool(lead) and (bool(_GOAL_NAMES.search(lead)) or in_goal_section)
+        if chunk.kind == "bullet" and goal_lead:
+            yield _Candidate(passage, chunk.text, "list", ("list",), context=lead)
+            continue
+        pieces = [chunk.text]
+        if after_heading or lead:
+            items, rest = _split_run_on_list(chunk.text, lang)
+            if goal_lead:
+                yield from (_Candidate(passage, item, "list", ("list",), context=lead) for item in items)
+                items = []
+            pieces = [*items, rest]
+        if chunk.kind != "bullet":
+            lead, after_heading = "", False
+        for sentence in (s for piece in pieces for s in sentences(piece, lang)):
+            if sentence.rstrip().endswith(":"):
+                lead = sentence
+                continue
+            cues = goal_cues(_clean(sentence), lang, in_goal_section=in_goal_section)
+            if cues and _is_statement(sentence):
+                yield _Candidate(passage, sentence, "sentence", cues)
+
+
+def _is_statement(sentence: str) -> bool:
+    """False for questions, footnotes, headings and text about the document itself."""
+    text = _strip_edges(sentence)
+    n_words = len(text.split())
+    return (
+        MIN_SENTENCE_WORDS <= n_words <= MAX_SENTENCE_WORDS
+        and not text.endswith("?")
+        and not _FOOTNOTE.match(text)
+        and any(ch.islower() for ch in text)
+        and not _META.search(text)
+    )
+
+
+# --- table passages -----------------------------------------------------------------------
+
+_CELL = re.compile(r"(?:^|;\s+)(?P<header>[^:;]{1,60}?):\s+")
+_TABLE_PARTS = " — "
+
+
+def _table_cells(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(caption and row label, [(column header, cell text)]) of a linearised table row.
+
+    Inverse of :func:`pipeline.extract.tables.linearize_table`: "CAPTION — LABEL —
+    Header: cell; Header: cell". Without headers the values are split at "; ".
+    """
+    parts = text.split(_TABLE_PARTS)
+    values = parts[-1]
+    headers = list(_CELL.finditer(values))
+    if len(parts) >= 2 and headers and headers[0].start() == 0:
+        ends = [m.start() for m in headers[1:]] + [len(values)]
+        cells = [(m.group("header"), values[m.end() : end].strip()) for m, end in zip(headers, ends)]
+    elif len(parts) >= 3:
+        cells = [("", cell.strip()) for cell in values.split("; ")]
+    else:
+        return _TABLE_PARTS.join(parts), []
+    return _TABLE_PARTS.join(parts[:-1]), cells
+
+
+def _table_candidates(passage: Passage) -> Iterable[_Candidate]:
+    context, cells = _table_cells(passage.text)
+    baseline = tuple(
+        q for header, cell in cells if _BASELINE_HEADER.search(header) for q in parse_quantities(cell, passage.lang)
+    )
+    for header, cell in cells:
+        if not cell or _BASELINE_HEADER.search(header):
+            continue
+        cues: tuple[str, ...] = ("goal_column",) if _GOAL_HEADER.search(header) else ()
+        cues += tuple(c for c in goal_cues(_clean(cell), passage.lang) if c in ("modal", "target"))
+        if cues:
+            yield _Candidate(passage, cell, "table", cues, context=context, baseline=baseline)
+
+
+# --- goals --------------------------------------------------------------------------------
+
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-zåäö]{3})\d{1,2}(?=[\s,.;:)]|$)|(?<=%)\d{1,2}\b")
+"""Footnote marks glued to a word ("Ohälsotalet4", "nattbefolkning5,") or to "%" ("75 %3")."""
+_CUE_ORDER = ("modal", "goal_word", "target", "need", "goal_section", "goal_column", "list")
+
+
+def _strip_edges(text: str) -> str:
+    """``text`` without quotes, spaces and a bracket left unbalanced at either end ("(RS, RUN) …")."""
+    text = text.strip(_QUOTES_AND_SPACE)
+    if text.startswith((")", "]")) or (text.startswith("(") and ")" not in text):
+        text = text[1:].strip(_QUOTES_AND_SPACE)
+    if text.endswith("(") or (text.endswith(")") and "(" not in text):
+        text = text[:-1].strip(_QUOTES_AND_SPACE)
+    return text
+
+
+def _clean(text: str) -> str:
+    return _strip_edges(" ".join(_FOOTNOTE_MARK.sub("", text).split()))
+
+
+def _key(text: str) -> str:
+    """Dedup key: case, quotes, spacing and final punctuation do not make another goal."""
+    return " ".join(re.sub(r"[\"”“’']", "", text).casefold().split()).rstrip(" .;:,")
+
+
+def _in_order(cues: Iterable[str]) -> tuple[str, ...]:
+    """Distinct cues, strongest first."""
+    present = set(cues)
+    return tuple(c for c in _CUE_ORDER if c in present)
+
+
+def _goal(candidate: _Candidate) -> Goal:
+    p = candidate.passage
+    text = _clean(candidate.text)
+    years = parse_years(text, p.lang)
+    if not years:
+        headings = [h for h in p.section_path if is_goal_heading(h)]
+        years = parse_years(" ".join((candidate.context, *headings)), p.lang)
+    return Goal(
+        goal_id=hashlib.blake2b(f"{p.doc_id}\x1f{_key(text)}".encode(), digest_size=16).hexdigest(),
+        doc_id=p.doc_id,
+        passage_id=p.passage_id,
+        text=text,
+        section_path=p.section_path,
+        pages=p.pages,
+        page_labels=p.page_labels,
+        quantities=tuple(parse_quantities(text, p.lang)),
+        years=tuple(years),
+        direction=parse_direction(text),
+        source=candidate.source,
+        context=_clean(candidate.context),
+        baseline=candidate.baseline,
+        cues=_in_order(candidate.cues),
+        passage_ids=(p.passage_id,),
+    )
+
+
+def _merge(first: Goal, other: Goal) -> Goal:
+    """``first`` with the pages, passages, cues and years that ``other`` adds."""
+    labels = dict(zip(first.pages, first.page_labels))
+    for page, label in zip(other.pages, other.page_labels):
+        labels.setdefault(page, label)
+    pages = tuple(sorted(labels))
+    return replace(
+        first,
+        pages=pages,
+        page_labels=tuple(labels[p] for p in pages),
+        years=first.years + tuple(y for y in other.years if y not in first.years),
+        baseline=first.baseline or other.baseline,
+        context=first.context or other.context,
+        cues=_in_order(first.cues + other.cues),
+        passage_ids=first.passage_ids + tuple(i for i in other.passage_ids if i not in first.passage_ids),
+    )
+
+
+def extract_goals(passages: Sequence[Passage]) -> list[Goal]:
+    """Goal statements of the passages, merged by text per document, in reading order."""
+    goals: dict[tuple[str, str], Goal] = {}
+    for passage in sorted(passages, key=lambda p: (p.page or 0, p.ordinal)):
+        candidates = _table_candidates(passage) if passage.kind == "table" else _text_candidates(passage)
+        for candidate in candidates:
+            goal = _goal(candidate)
+            if len(goal.text.split()) < MIN_ITEM_WORDS:
+                continue
+            key = (goal.doc_id, _key(goal.text))
+            goals[key] = _merge(goals[key], goal) if key in goals else goal
+    return list(goals.values())

@@ -1,0 +1,1 @@
+"""Embedding: the model registry, the onnxruntime engine and the embedder with its cache."""

@@ -1,0 +1,81 @@
+"""What a batch has to do: compare a folder with the version being served.
+
+Documents are identified by the SHA-256 of their bytes. A file whose hash is already
+indexed under the same name and catalogue entry is *unchanged* and copied over without
+extraction; new and changed files are extracted; files that disappeared drop out; files of
+an unknown type or with the same bytes as another file are reported and skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.extract.document import EXTRACTOR_VERSION, MEDIA_TYPES
+from pipeline.hashing import file_sha256
+from pipeline.index.manifest import DB_NAME
+from pipeline.index.store import document_signatures
+from pipeline.ingest.catalog import MANIFEST_NAME
+from pipeline.records import DocumentMeta
+
+
+@dataclass
+class Plan:
+    """The work of one batch against the served version."""
+
+    keep: list[str] = field(default_factory=list)
+    """doc ids copied from the served version."""
+    unchanged: list[str] = field(default_factory=list)
+    to_extract: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(file name, reason) of files that are not read at all."""
+    served_by_name: dict[str, str] = field(default_factory=dict)
+    """file name → doc id of every document of the served version."""
+
+
+def discover(directory: Path) -> list[Path]:
+    """The files of a folder to ingest, sorted; the manifest itself is not a document."""
+    return sorted(
+        p for p in directory.iterdir() if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")
+    )
+
+
+def served_documents(current: Path | None) -> dict[str, tuple[str, str]]:
+    """doc_id → (file name, catalogue signature) of the version being served."""
+    return {} if current is None else document_signatures(current / DB_NAME)
+
+
+def signature(meta: DocumentMeta | None) -> str | None:
+    return None if meta is None else f"{meta.title}|{meta.kind}|{meta.date}|{meta.lang}"
+
+
+def plan_batch(
+    directory: Path, current: Path | None, served_manifest: dict | None, catalog: dict[str, DocumentMeta]
+) -> Plan:
+    """Sort the folder's files into kept, to extract, skipped; and find the removed ones."""
+    same_extractor = served_manifest is not None and served_manifest.get("extractor") == EXTRACTOR_VERSION
+    in_current = served_documents(current)
+    served = in_current if same_extractor else {}  # another extractor version: re-extract all
+    plan = Plan(served_by_name={name: doc_id for doc_id, (name, _) in in_current.items()})
+    seen: dict[str, str] = {}  # doc id → file name, to index identical files once
+    for path in discover(directory):
+        if path.suffix.lower() not in MEDIA_TYPES:
+            reason = f"unsupported file type '{path.suffix or '(none)'}' — styrdok reads .pdf and .html files"
+            plan.skipped.append((path.name, reason))
+            continue
+        doc_id = file_sha256(path)
+        if doc_id in seen:
+            plan.skipped.append((path.name, f"same content as {seen[doc_id]} — indexed once"))
+            continue
+        seen[doc_id] = path.name
+        known = served.get(doc_id)
+        meta_same = known is not None and signature(catalog.get(path.name)) in (None, known[1])
+        if known is not None and known[0] == path.name and meta_same:
+            plan.keep.append(doc_id)
+            plan.unchanged.append(path.name)
+        else:
+            plan.to_extract.append(path)
+    present = {p.name for p in plan.to_extract} | set(plan.unchanged) | {name for name, _ in plan.skipped}
+    plan.removed = sorted(name for name in plan.served_by_name if name not in present)
+    return plan

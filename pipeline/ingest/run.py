@@ -1,0 +1,250 @@
+"""Batch ingestion: a folder of PDF/HTML files into a new index version, incrementally.
+
+`pipeline.ingest.plan` decides what changed against the served version; new and changed
+files are extracted here in parallel sandboxed worker processes (`pipeline.ingest.sandbox`);
+a file that cannot be read is reported by name with its reason and skipped while the rest
+is indexed. Passages and goal statements are embedded through the embedding cache, the
+search files written, and `pipeline.ingest.commit` checks the version before it becomes
+current. One writer at a time (`pipeline.ingest.lock`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.config import EXACT_INDEX_LIMIT, Limits
+from pipeline.crosscheck.goals import Goal, extract_goals
+from pipeline.crosscheck.stored import goal_rows
+from pipeline.embed.embedder import Embedder
+from pipeline.extract.document import EXTRACTOR_VERSION, extract_document
+from pipeline.index.build import write_search_files
+from pipeline.index.files import FileStore
+from pipeline.index.manifest import DB_NAME, FORMAT_VERSION, GOAL_VECTORS_NAME
+from pipeline.index.manifest import read_manifest as read_index_manifest
+from pipeline.index.store import (
+    EmbeddingCache,
+    connect,
+    copy_documents,
+    count_passages,
+    document_ids,
+    passages_of,
+    write_document,
+    write_goal_rows,
+)
+from pipeline.index.vectors import IndexedPassage, embedding_units, indexed_passages
+from pipeline.index.versions import IndexVersions
+from pipeline.ingest.catalog import read_catalog
+from pipeline.ingest.commit import prune_sources, verify_build
+from pipeline.ingest.events import IngestListener
+from pipeline.ingest.lock import writer_lock
+from pipeline.ingest.plan import Plan, plan_batch
+from pipeline.ingest.sandbox import Outcome, run_isolated
+from pipeline.records import Document, DocumentMeta
+
+log = logging.getLogger(__name__)
+CACHE_NAME = "embeddings.sqlite"
+FAULT_ENV = "STYRDOK_FAULT_AT"
+"""Fault injection for the crash tests: the process kills itself (SIGKILL) at this point."""
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(file name, reason) for every file that was skipped."""
+    extracted: int = 0
+    """Files extracted in this run (unchanged ones are not)."""
+    passages: int = 0
+    embedded: int = 0
+    """Passages embedded in this run (the rest came from the cache)."""
+    version: str | None = None
+    switched: bool = False
+    """False when nothing changed and the current version was kept."""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _fault_point(name: str) -> None:
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def extract_all(
+    files: list[Path],
+    manifest: dict[str, DocumentMeta],
+    workers: int,
+    listener: IngestListener,
+    limits: Limits = Limits(),
+) -> tuple[list[Document], list[tuple[str, str]]]:
+    """Extract files in isolated child processes, `workers` at a time, each under
+    `limits`; returns the documents in file order and the failures with their reasons."""
+    documents: dict[str, Document] = {}
+    failed: list[tuple[str, str]] = []
+
+    def record(outcome: Outcome) -> None:
+        if outcome.error is None:
+            documents[outcome.key] = outcome.value
+            listener.file_done(outcome.key, None)
+        else:
+            reason = outcome.error + (f" — {outcome.hint}" if outcome.hint else "")
+            failed.append((outcome.key, reason))
+            listener.file_done(outcome.key, reason)
+
+    tasks = [(p.name, extract_document, (p, manifest.get(p.name))) for p in files]
+    run_isolated(tasks, workers, limits, record)
+    return [documents[p.name] for p in files if p.name in documents], sorted(failed)
+
+
+
+@contextmanager
+def _timed(report: IngestReport, stage: str) -> Iterator[None]:
+    """Add the wall time of a block to ``report.seconds[stage]``."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[stage] = report.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+def ingest(
+    directory: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    workers: int = 1,
+    listener: IngestListener | None = None,
+    wait: bool = False,
+    limits: Limits = Limits(),
+    exact_limit: int = EXACT_INDEX_LIMIT,
+) -> IngestReport:
+    """Bring the index in line with a folder; a new version becomes current when anything changed.
+
+    A version with fewer than `exact_limit` vectors is searched exactly, a larger one with IVF.
+    """
+    with writer_lock(index_dir, wait=wait):
+        batch = _Batch(directory, index_dir, embedder, workers, listener or IngestListener(), limits, exact_limit)
+        return batch.run()
+
+
+@dataclass
+class _Batch:
+    """One ingest run, stage by stage; `run` is the order, each method one stage."""
+
+    directory: Path
+    index_dir: Path
+    embedder: Embedder
+    workers: int
+    listener: IngestListener
+    limits: Limits
+    exact_limit: int
+    report: IngestReport = field(default_factory=IngestReport)
+
+    def run(self) -> IngestReport:
+        versions = IndexVersions(self.index_dir)
+        current = versions.current()
+        served_manifest = read_index_manifest(current) if current is not None else None
+        catalog = read_catalog(self.directory)
+        with _timed(self.report, "scan"):
+            plan = plan_batch(self.directory, current, served_manifest, catalog)
+        self._note_plan(plan)
+        if not plan.to_extract and not plan.removed and _reusable(served_manifest, self.embedder):
+            assert current is not None  # a reusable manifest comes from the current version
+            self.report.version = current.name
+            self.report.passages = count_passages(current / DB_NAME)
+            return self.report
+        documents = self._extract(plan, catalog)
+        store = FileStore(self.index_dir)
+        with versions.build() as build_dir:
+            passages = self._store(build_dir, current, plan, documents, store)
+            vectors, owners = self._embed(passages)
+            self._goals(build_dir)
+            self._index(build_dir, passages, vectors, owners)
+            self.report.version = build_dir.name.removesuffix(versions.BUILDING_SUFFIX)
+        self.report.switched = True
+        self.report.passages = len(passages)
+        prune_sources(store, versions)
+        return self.report
+
+    def _note_plan(self, plan: Plan) -> None:
+        for name, reason in plan.skipped:
+            self.report.failed.append((name, reason))
+            self.listener.file_done(name, reason)
+        self.report.unchanged = plan.unchanged
+        self.report.removed = plan.removed
+
+    def _extract(self, plan: Plan, catalog: dict[str, DocumentMeta]) -> list[Document]:
+        with _timed(self.report, "extract"):
+            self.listener.stage("extract", len(plan.to_extract))
+            _fault_point("extract")
+            documents, failed = extract_all(plan.to_extract, catalog, self.workers, self.listener, self.limits)
+            self.report.failed = sorted(self.report.failed + failed)
+            self.report.extracted = len(plan.to_extract)
+            for doc in documents:
+                (self.report.updated if doc.file_name in plan.served_by_name else self.report.added).append(doc.file_name)
+        return documents
+
+    def _store(
+        self, build_dir: Path, current: Path | None, plan: Plan, documents: list[Document], store: FileStore
+    ) -> list[IndexedPassage]:
+        with _timed(self.report, "store"), connect(build_dir / DB_NAME) as conn:
+            if plan.keep and current is not None:
+                copy_documents(conn, current / DB_NAME, plan.keep)
+            for doc in documents:
+                write_document(conn, doc)
+                store.add(doc.doc_id, self.directory / doc.file_name)
+            return indexed_passages(conn)
+
+    def _embed(self, passages: list[IndexedPassage]) -> tuple[np.ndarray, list[int]]:
+        with _timed(self.report, "embed"):
+            texts, owners = embedding_units(passages)
+            self.listener.stage("embed", len(texts))
+            _fault_point("embed")
+            vectors, self.report.embedded = self.embedder.encode_passages(
+                texts, EmbeddingCache(self.index_dir / CACHE_NAME), progress=self.listener.advance
+            )
+        return vectors, owners
+
+    def _goals(self, build_dir: Path) -> None:
+        with _timed(self.report, "goals"):
+            self.listener.stage("goals", 1)
+            goals = _extract_goals(build_dir / DB_NAME)
+            goal_vectors, _ = self.embedder.encode_passages(
+                [g.text for g in goals], EmbeddingCache(self.index_dir / CACHE_NAME), as_queries=True
+            )
+            np.save(build_dir / GOAL_VECTORS_NAME, goal_vectors)
+            self.listener.advance(1)
+
+    def _index(self, build_dir: Path, passages: list[IndexedPassage], vectors: np.ndarray, owners: list[int]) -> None:
+        with _timed(self.report, "index"):
+            self.listener.stage("index", 1)
+            write_search_files(
+                build_dir, passages, vectors, self.embedder.model_id, owners, EXTRACTOR_VERSION, self.exact_limit
+            )
+            verify_build(build_dir, len(passages))
+            self.listener.advance(1)
+            _fault_point("swap")
+
+
+def _reusable(manifest: dict | None, embedder: Embedder) -> bool:
+    """True when the served version can stay as it is: same file format and same model."""
+    return manifest is not None and manifest.get("format") == FORMAT_VERSION and manifest.get("model") == embedder.model_id
+
+
+def _extract_goals(db: Path) -> list[Goal]:
+    """Goal statements of every document, stored beside the passages for the cross-check."""
+    with connect(db) as conn:
+        goals: list[Goal] = []
+        for doc_id in document_ids(conn):
+            goals.extend(extract_goals(passages_of(conn, doc_id)))
+        write_goal_rows(conn, goal_rows(goals))
+    return goals

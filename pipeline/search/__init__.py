@@ -1,0 +1,1 @@
+"""Search over an index version: hybrid dense + BM25 retrieval, fusion, live switching, evaluation."""

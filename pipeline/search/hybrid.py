@@ -1,0 +1,324 @@
+"""Hybrid retrieval over one index version: dense (FAISS) + BM25, fused by reciprocal rank.
+
+Language-aware: BM25 only matches words, so a query is matched lexically only against
+passages written in the query's language, and the lexical ranking's weight in the fusion
+is scaled by the share of the (filtered) collection written in that language — an English
+question over Swedish documents is answered by the multilingual dense model, with a
+glossary rendering of the question matched against the Swedish passages as a light
+tie-breaker. Filters (document, kind, language, year) become a row mask applied to
+both sides. Near-identical passages (a table repeated in two chapters) collapse into one
+result that keeps every citation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from sqlite3 import Row
+from typing import Any
+
+import faiss
+import numpy as np
+
+from pipeline.embed.embedder import Embedder
+from pipeline.errors import IndexMismatch, UnknownDocument
+from pipeline.index.bm25 import LexicalIndex
+from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME, ROW_LANG_NAME, read_manifest, verify_files
+from pipeline.index.store import StoreReader
+from pipeline.records import PATH_SEPARATOR, Cited, file_link
+from pipeline.search.glossary import to_swedish
+from pipeline.text.analysis import analyze, highlight_spans
+from pipeline.text.language import detect_query_language
+
+MODES = ("hybrid", "dense", "lexical")
+RRF_K = 60
+FUSION_DEPTH = 20
+"""How deep each retriever's list goes before fusion (at least 2k)."""
+CANDIDATES = 50
+"""How deep a single-mode ranking goes (at least 5k)."""
+LEXICAL_WEIGHT = 0.35
+TRANSLATED_WEIGHT = 0.05
+"""Weight of BM25 over Swedish passages with a glossary rendering of a non-Swedish query:
+a tie-breaker between dense results, not a retriever of its own (see `pipeline.search.glossary`)."""
+DENSE_WEIGHT = 1.0
+"""Fusion weights, tuned on the development queries (README: retrieval figures)."""
+DUPLICATE_JACCARD = 0.9
+VECTORS_PER_PASSAGE = 4
+MIN_ID_PREFIX = 8
+"""Shortest document id prefix accepted as a reference (ids are 64 hex digits)."""
+"""Search this many vectors per wanted passage: a passage can own several (its windows)."""
+
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    title: str
+    file_name: str
+    kind: str
+    date: str | None
+    lang: str
+    media_type: str
+    n_pages: int
+
+    @property
+    def year(self) -> int | None:
+        match = re.match(r"\d{4}", self.date or "")
+        return int(match.group(0)) if match else None
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    page: int | None
+    page_label: str | None
+    section_path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit(Cited):
+    rank: int
+    score: float
+    row: int
+    passage_id: str
+    text: str
+    highlights: tuple[tuple[int, int], ...]
+    document: DocumentInfo
+    section_path: tuple[str, ...]
+    pages: tuple[int, ...]
+    page_labels: tuple[str | None, ...]
+    lang: str
+    kind: str
+    also_at: tuple[Citation, ...] = ()
+
+    @property
+    def link(self) -> str:
+        return file_link(self.document.doc_id, self.page)
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc: str | None = None
+    kind: str | None = None
+    lang: str | None = None
+    year: int | None = None
+
+
+class SearchIndex:
+    """One index version opened for reading: metadata in memory, vectors and terms on disk."""
+
+    def __init__(self, directory: Path, verify: bool = True) -> None:
+        self.directory = directory
+        self.manifest = verify_files(directory) if verify else (read_manifest(directory) or {})
+        self.version = directory.name
+        self.store = StoreReader(directory / DB_NAME)
+        self.documents = {
+            r["doc_id"]: DocumentInfo(
+                doc_id=r["doc_id"],
+                title=r["title"],
+                file_name=r["file_name"],
+                kind=r["kind"],
+                date=r["date"],
+                lang=r["lang"],
+                media_type=r["media_type"],
+                n_pages=r["n_pages"],
+            )
+            for r in self.store.documents()
+        }
+        codes = self.manifest["row_codes"]
+        self.doc_ids: list[str] = codes["docs"]
+        self.row_doc = np.load(directory / ROW_DOC_NAME, mmap_mode="r")
+        self._lang_codes = {lang: code for code, lang in enumerate(codes["langs"])}
+        self._row_lang = np.load(directory / ROW_LANG_NAME, mmap_mode="r")
+        self._lang_masks: dict[str, np.ndarray] = {}
+        self.languages = frozenset(codes["langs"])
+        # MMAP_IFC maps flat and IVF storage from the file instead of copying it into memory
+        self.vectors: Any = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+        self.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=True)
+
+    def __len__(self) -> int:
+        return len(self.row_doc)
+
+    def resolve_document(self, ref: str) -> str:
+        """The document id of an id, a file name or an id prefix of at least
+        `MIN_ID_PREFIX` characters; raises `UnknownDocument` naming the indexed files."""
+        for doc_id, info in self.documents.items():
+            if ref in (doc_id, info.file_name) or (len(ref) >= MIN_ID_PREFIX and doc_id.startswith(ref)):
+                return doc_id
+        names = ", ".join(info.file_name for info in self.documents.values())
+        raise UnknownDocument(f"no indexed document '{ref}' (use an id or file name from GET /documents: {names})")
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """Boolean row mask for the filters, or None when nothing is filtered."""
+        docs = [
+            i
+            for i, doc_id in enumerate(self.doc_ids)
+            if (filters.doc is None or doc_id == filters.doc)
+            and (filters.kind is None or self.documents[doc_id].kind == filters.kind)
+            and (filters.year is None or self.documents[doc_id].year == filters.year)
+        ]
+        if len(docs) == len(self.doc_ids) and filters.lang is None:
+            return None
+        in_docs = np.isin(self.row_doc, docs)
+        return in_docs if filters.lang is None else self.in_language(filters.lang, within=in_docs)
+
+    def in_language(self, lang: str, within: np.ndarray | None = None) -> np.ndarray:
+        """Boolean row mask of the passages written in ``lang``, among the rows of ``within``
+        when given. The per-language mask is computed once and shared by all queries, so
+        it is combined into a new array, never changed in place."""
+        if lang not in self._lang_masks:
+            code = self._lang_codes.get(lang)
+            self._lang_masks[lang] = (
+                np.zeros(len(self), dtype=bool) if code is None else np.asarray(self._row_lang == code)
+            )
+        return self._lang_masks[lang] if within is None else self._lang_masks[lang] & within
+
+    def dense(self, vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """The `k` passages with the best-matching vector (a passage's score is its best
+        vector's: the whole passage or one of its sentence windows)."""
+        if mask is not None and not mask.any():
+            return []
+        params: Any = None
+        if mask is not None:
+            selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
+            inner = faiss.downcast_index(self.vectors.index)
+            if isinstance(inner, faiss.IndexIVF):  # IVF wants its own parameter type
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=inner.nprobe)  # type: ignore[call-arg]  # faiss takes keywords at run time
+            else:
+                params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+        depth = min(k * VECTORS_PER_PASSAGE, self.vectors.ntotal)
+        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), depth, params=params)
+        best: dict[int, float] = {}
+        for i, score in zip(ids[0].tolist(), scores[0].tolist()):
+            if i >= 0 and i not in best:
+                best[i] = score
+        return sorted(best.items(), key=lambda item: -item[1])[:k]
+
+    def passage_rows(self, rows: list[int]) -> dict[int, Row]:
+        return self.store.passage_rows(rows)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def fuse(rankings: list[tuple[list[tuple[int, float]], float]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
+    scores: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for rank, (row, _) in enumerate(ranking, start=1):
+            scores[row] = scores.get(row, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.casefold()))
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= DUPLICATE_JACCARD
+
+
+class Searcher:
+    """Answers queries against one `SearchIndex` with one `Embedder`."""
+
+    def __init__(self, index: SearchIndex, embedder: Embedder) -> None:
+        if index.manifest["model"] != embedder.model_id:
+            raise IndexMismatch(
+                f"the index was built with model '{index.manifest['model']}' but '{embedder.model_id}' is "
+                "configured: set STYRDOK_MODEL to the index's model or re-run `styrdok ingest`"
+            )
+        self.index = index
+        self.embedder = embedder
+
+    def rank(
+        self, query: str, mode: str, filters: Filters, k: int = 10
+    ) -> list[tuple[int, float]]:
+        """Row ids with scores, best first (before collapsing duplicates), deep enough to
+        fill `k` hits after near-duplicates are collapsed."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+        mask = self.index.mask(filters)
+        query_lang = detect_query_language(query)
+        terms = analyze(query, query_lang)
+        if mode == "lexical":
+            return self.index.lexical.search(terms, max(5 * k, CANDIDATES), mask)
+        vector = self.embedder.encode_query(query)
+        if mode == "dense":
+            return self.index.dense(vector, max(5 * k, CANDIDATES), mask)
+        same_lang = self.index.in_language(query_lang, within=mask)
+        visible = len(self.index) if mask is None else int(np.count_nonzero(mask))
+        lexical_weight = LEXICAL_WEIGHT * (np.count_nonzero(same_lang) / visible if visible else 0.0)
+        depth = max(2 * k, FUSION_DEPTH)
+        rankings = [
+            (self.index.dense(vector, depth, mask), DENSE_WEIGHT),
+            (self.index.lexical.search(terms, depth, same_lang), lexical_weight),
+        ]
+        if query_lang != "sv":
+            swedish = self.index.in_language("sv", within=mask)
+            if visible and swedish.any():
+                translated = analyze(to_swedish(query), "sv")
+                weight = TRANSLATED_WEIGHT * np.count_nonzero(swedish) / visible
+                rankings.append((self.index.lexical.search(translated, depth, swedish), weight))
+        return fuse(rankings)
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        """The `k` best passages for a query, near-duplicates collapsed into one hit."""
+        ranked = self.rank(query, mode, filters or Filters(), k)
+        rows = self.index.passage_rows([row for row, _ in ranked])
+        query_lang = detect_query_language(query)
+        kept: list[tuple[int, float, frozenset[str], list[Citation]]] = []
+        for row, score in ranked:
+            record = rows.get(row)
+            if record is None:
+                continue
+            tokens = _token_set(record["text"])
+            citation = _citation(record)
+            twin = next((entry for entry in kept if _near_duplicate(entry[2], tokens)), None)
+            if twin is not None:
+                twin[3].append(citation)
+                continue
+            if len(kept) == k:
+                continue  # still look further down for twins of kept hits
+            kept.append((row, score, tokens, []))
+        return [
+            self._hit(rank, rows[row], score, tuple(also), query, query_lang)
+            for rank, (row, score, _, also) in enumerate(kept, start=1)
+        ]
+
+    def _hit(
+        self, rank: int, record: Row, score: float, also: tuple[Citation, ...], query: str, query_lang: str
+    ) -> Hit:
+        text = record["text"]
+        lang = record["lang"]
+        return Hit(
+            rank=rank,
+            score=score,
+            row=record["row"] - 1,
+            passage_id=record["passage_id"],
+            text=text,
+            highlights=tuple(highlight_spans(text, query, lang if lang == query_lang else query_lang)),
+            document=self.index.documents[record["doc_id"]],
+            section_path=_path(record["section_path"]),
+            pages=tuple(json.loads(record["pages_json"])),
+            page_labels=tuple(json.loads(record["labels_json"])),
+            lang=lang,
+            kind=record["kind"],
+            also_at=also,
+        )
+
+
+def _path(text: str) -> tuple[str, ...]:
+    return tuple(text.split(PATH_SEPARATOR)) if text else ()
+
+
+def _citation(record: Row) -> Citation:
+    pages = json.loads(record["pages_json"])
+    labels = json.loads(record["labels_json"])
+    return Citation(
+        doc_id=record["doc_id"],
+        page=pages[0] if pages else None,
+        page_label=labels[0] if labels else None,
+        section_path=_path(record["section_path"]),
+    )

@@ -1,0 +1,1 @@
+"""Text analysis shared by every stage: normalisation, sentences and lemmas, search terms, language."""

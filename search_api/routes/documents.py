@@ -1,0 +1,36 @@
+"""GET /documents, /documents/{id} and /documents/{id}/file: what is indexed, and the sources."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse
+
+from search_api.schemas import DocumentDetail, DocumentOut, SectionOut
+from search_api.views import ERRORS, CurrentSearcher, document_out
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/documents", response_model=list[DocumentOut], responses=ERRORS)
+def documents(searcher: CurrentSearcher) -> list[DocumentOut]:
+    """Every indexed document with its kind, date, pages, passages and language mix."""
+    return [document_out(searcher, doc_id) for doc_id in searcher.index.documents]
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
+def document(searcher: CurrentSearcher, doc_id: str) -> DocumentDetail:
+    """One document with its section tree."""
+    doc_id = searcher.index.resolve_document(doc_id)
+    store = searcher.index.store
+    sections = [SectionOut(path=list(path), level=level, page=page) for path, level, page in store.sections(doc_id)]
+    return DocumentDetail(**document_out(searcher, doc_id).model_dump(), sections=sections, tables=store.count_tables(doc_id))
+
+
+@router.get("/documents/{doc_id}/file", responses={**ERRORS, 200: {"content": {"application/pdf": {}}}})
+def document_file(request: Request, searcher: CurrentSearcher, doc_id: str) -> FileResponse:
+    """The source file (PDF or HTML), by document id only. Link to `…/file#page=N`."""
+    info = searcher.index.documents.get(doc_id)
+    path = request.app.state.files.path_for(doc_id) if info else None
+    if info is None or path is None:
+        raise HTTPException(status_code=404, detail=f"no indexed document with id '{doc_id}'")
+    return FileResponse(path, media_type=info.media_type, filename=info.file_name, content_disposition_type="inline")

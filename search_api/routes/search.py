@@ -1,0 +1,47 @@
+"""GET /search and POST /search: passages that answer, best first, each with its citation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from pipeline.config import MAX_K, MAX_QUERY_CHARS
+from pipeline.search.hybrid import MODES, Searcher
+from pipeline.text.language import detect_query_language
+from search_api.schemas import BatchSearchRequest, BatchSearchResponse, SearchRequest, SearchResponse, hit_model
+from search_api.views import ERRORS, CurrentSearcher, filters_for
+
+router = APIRouter(tags=["search"])
+
+
+def run_search(searcher: Searcher, request: SearchRequest) -> SearchResponse:
+    hits = searcher.search(request.q, k=request.k, mode=request.mode, filters=filters_for(searcher, request))
+    return SearchResponse(
+        query=request.q,
+        mode=request.mode,
+        query_lang=detect_query_language(request.q),
+        index_version=searcher.index.version,
+        results=[hit_model(h) for h in hits],
+    )
+
+
+@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+def search_get(
+    searcher: CurrentSearcher,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="The question or words.")],
+    k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
+    mode: Annotated[str, Query(pattern="^(" + "|".join(MODES) + ")$")] = "hybrid",
+    doc: Annotated[str | None, Query(description="Document id or file name.")] = None,
+    kind: Annotated[str | None, Query(description="Document kind, e.g. 'strategisk plan'.")] = None,
+    lang: Annotated[str | None, Query(description="Passage language: sv or en.")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+) -> SearchResponse:
+    """Passages that answer the query, best first, each with its citation."""
+    return run_search(searcher, SearchRequest(q=q, k=k, mode=mode, doc=doc, kind=kind, lang=lang, year=year))
+
+
+@router.post("/search", response_model=BatchSearchResponse, responses=ERRORS)
+def search_batch(searcher: CurrentSearcher, body: BatchSearchRequest) -> BatchSearchResponse:
+    """Several searches in one request (at most 20)."""
+    return BatchSearchResponse(responses=[run_search(searcher, request) for request in body.queries])

@@ -1,0 +1,109 @@
+"""Hostile PDFs: mutated corpus files never crash a batch; each bad file is reported and
+skipped under a time and memory limit while good files in the same batch are indexed;
+a 500-page PDF extracts within bounded memory."""
+
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from pipeline.config import PROJECT_ROOT, Limits
+from pipeline.extract.document import extract_document
+from pipeline.ingest.events import IngestListener
+from pipeline.ingest.run import extract_all
+from pipeline.ingest.sandbox import Outcome, run_isolated
+from tests.helpers import CORPUS
+
+pytestmark = pytest.mark.slow
+GOOD = "pressmeddelande-2025-12-03.pdf"
+LIMITS = Limits(seconds=60, memory_mb=1536)
+
+
+def _mutants(source: bytes) -> dict[str, bytes]:
+    rng = random.Random(20261123)
+    flipped = bytearray(source)
+    for i in rng.sample(range(len(flipped)), 400):
+        flipped[i] ^= 0xFF
+    nested = b"[" * 20000 + b"]" * 20000
+    return {
+        "truncated-10.pdf": source[: len(source) // 10],
+        "truncated-90.pdf": source[: len(source) * 9 // 10],
+        "byte-flips.pdf": bytes(flipped),
+        "broken-xref.pdf": source.replace(b"xref", b"xxxx").replace(b"startxref", b"startxxxx"),
+        "huge-page-count.pdf": re.sub(rb"/Count \d+", b"/Count 999999999", source),
+        "zero-length-streams.pdf": re.sub(rb"/Length \d+", b"/Length 0", source),
+        "deeply-nested.pdf": source.replace(b"/Type /Catalog", b"/Type /Catalog /Nest " + nested, 1),
+        "not-a-pdf.pdf": b"<html>this is not a pdf</html>",
+        "only-header.pdf": b"%PDF-1.7\n%%EOF\n",
+    }
+
+
+class Recorder(IngestListener):
+    def __init__(self) -> None:
+        self.files: dict[str, str | None] = {}
+
+    def file_done(self, name: str, error: str | None) -> None:
+        self.files[name] = error
+
+
+def test_mutated_pdfs_are_reported_and_the_good_file_indexed(tmp_path: Path) -> None:
+    source = (CORPUS / GOOD).read_bytes()
+    files = []
+    for name, data in _mutants(source).items():
+        (tmp_path / name).write_bytes(data)
+        files.append(tmp_path / name)
+    shutil.copy(CORPUS / GOOD, tmp_path / GOOD)
+    files.append(tmp_path / GOOD)
+    recorder = Recorder()
+    documents, failed = extract_all(files, {}, workers=2, listener=recorder, limits=LIMITS)
+    assert set(recorder.files) == {f.name for f in files}, "every file gets an outcome"
+    assert GOOD in {d.file_name for d in documents}
+    good = next(d for d in documents if d.file_name == GOOD)
+    assert len(good.passages) > 5
+    reasons = dict(failed)
+    for name in ("truncated-10.pdf", "not-a-pdf.pdf", "only-header.pdf"):
+        assert name in reasons and reasons[name], name
+    for _name, reason in failed:
+        assert "Traceback" not in reason and len(reason) < 500
+
+
+def test_a_file_over_the_time_limit_is_killed_and_reported(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.pdf"
+    shutil.copy(CORPUS / "strategisk-plan-2023-2025.pdf", slow)
+    documents, failed = extract_all([slow], {}, 1, IngestListener(), Limits(seconds=1, memory_mb=2048))
+    assert not documents and failed == [("slow.pdf", failed[0][1])]
+    assert "longer than 1 s" in failed[0][1]
+
+
+def test_a_file_over_the_memory_limit_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "big.pdf"
+    shutil.copy(CORPUS / "rus-2030.pdf", path)
+    documents, failed = extract_all([path], {}, 1, IngestListener(), Limits(seconds=120, memory_mb=200))
+    assert not documents and failed and "memory" in failed[0][1]
+
+
+def test_a_500_page_pdf_extracts_in_bounded_memory(tmp_path: Path) -> None:
+    reader = PdfReader(CORPUS / GOOD)
+    writer = PdfWriter()
+    for _ in range(260):
+        for page in reader.pages:
+            writer.add_page(page)
+    path = tmp_path / "long.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    outcomes: list[Outcome] = []
+    run_isolated([(path.name, extract_document, (path, None))], 1, Limits(seconds=900, memory_mb=2048), outcomes.append)
+    (outcome,) = outcomes
+    assert outcome.error is None, outcome.error
+    assert len(outcome.value.pages) == 520 and outcome.peak_rss_mb is not None
+    assert outcome.peak_rss_mb < 2048
+    out = PROJECT_ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    (out / "long_pdf_memory.json").write_text(
+        json.dumps({"pages": 520, "passages": len(outcome.value.passages), "peak_rss_mb": round(outcome.peak_rss_mb, 1)}),
+        encoding="utf-8",
+    )
