@@ -7,7 +7,7 @@ at the top-left of the page (pdfplumber's ``x0, top, x1, bottom``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin top-left."""
@@ -173,4 +173,3 @@ class Document:
     tables: tuple[Table, ...]
     headings: tuple[Heading, ...] = ()
     passages: tuple[Passage, ...] = ()
-    warnings: tuple[str, ...] = field(default=())

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from pipeline.crosscheck.compare import compare
 from pipeline.search.hybrid import Searcher
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.casefold()))
+from pipeline.text.analysis import jaccard, word_set
 
 
 def evaluate_compare(searcher: Searcher, examples: list[dict]) -> dict:
@@ -35,8 +30,8 @@ def evaluate_compare(searcher: Searcher, examples: list[dict]) -> dict:
         key = (source, targets)
         if key not in comparisons:
             comparisons[key] = compare(searcher, source, targets).checks
-        wanted = _words(example["goal"]["text"])
-        check = max(comparisons[key], key=lambda c: len(_words(c.goal.text) & wanted) / len(_words(c.goal.text) | wanted))
+        wanted = word_set(example["goal"]["text"])
+        check = max(comparisons[key], key=lambda c: jaccard(word_set(c.goal.text), wanted))
         cited = (
             (file_of[check.evidence.goal.doc_id], set(check.evidence.goal.pages)) if check.evidence else (None, set())
         )

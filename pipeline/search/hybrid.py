@@ -29,7 +29,7 @@ from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME
 from pipeline.index.store import StoreReader
 from pipeline.records import PATH_SEPARATOR, Cited, file_link
 from pipeline.search.glossary import to_swedish
-from pipeline.text.analysis import analyze, highlight_spans
+from pipeline.text.analysis import analyze, highlight_spans, jaccard, word_set
 from pipeline.text.language import detect_query_language
 
 MODES = ("hybrid", "dense", "lexical")
@@ -212,12 +212,8 @@ def fuse(rankings: list[tuple[list[tuple[int, float]], float]], k: int = RRF_K) 
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _token_set(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", text.casefold()))
-
-
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
-    return bool(a and b) and len(a & b) / len(a | b) >= DUPLICATE_JACCARD
+    return jaccard(a, b) >= DUPLICATE_JACCARD
 
 
 class Searcher:
@@ -273,7 +269,7 @@ class Searcher:
             record = rows.get(row)
             if record is None:
                 continue
-            tokens = _token_set(record["text"])
+            tokens = word_set(record["text"])
             citation = _citation(record)
             twin = next((entry for entry in kept if _near_duplicate(entry[2], tokens)), None)
             if twin is not None:

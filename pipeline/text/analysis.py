@@ -121,6 +121,16 @@ def highlight_spans(text: str, query: str, lang: str) -> list[tuple[int, int]]:
     return [(word.start, word.end) for word, term in _analysed_words(text, lang) if term in wanted]
 
 
+def word_set(text: str) -> frozenset[str]:
+    """The distinct lower-cased words of a text (no analysis): for comparing texts as written."""
+    return frozenset(re.findall(r"\w+", text.casefold()))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared share of two word sets (0 when either is empty)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
 @lru_cache(maxsize=1024)
 def _query_terms(query: str, lang: str) -> frozenset[str]:
     """A query's terms, analysed once for all the hits it highlights."""

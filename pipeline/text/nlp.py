@@ -231,7 +231,3 @@ def words(text: str, lang: str) -> list[Word]:
         for word in _split_number_range(token, lang)
     ]
 
-
-def lemmas(text: str, lang: str) -> list[str]:
-    """Lower-cased lemma of each word token of ``text`` (see :func:`words`)."""
-    return [word.lemma for word in words(text, lang)]
