@@ -101,9 +101,11 @@ def _ids(searcher) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {info.file_name: doc_id for doc_id, info in searcher.index.documents.items()}
 
 
-DEV_RIGHT = 20
-"""Examples of crosscheck_dev.json right (relation and page) at the last measurement, minus a margin;
-the README gives the measured figures. Below the issue's 90 % target: see README."""
+DEV_RIGHT = 23
+"""Examples of crosscheck_dev.json right (relation and page): 25 measured (README), minus a margin
+of 2 for index differences. Far below the issue's 90 % target: see README."""
+DEV_RELATION_RIGHT = 26
+"""Relation right: 28 measured, minus 2."""
 
 
 @pytest.mark.slow
@@ -112,6 +114,7 @@ def test_development_examples(searcher) -> None:  # type: ignore[no-untyped-def]
     report = evaluate_compare(searcher, examples)
     assert report["n"] == len(examples) == 41
     assert report["right"] >= DEV_RIGHT, [r for r in report["examples"] if not r["right"]]
+    assert report["relation_right"] >= DEV_RELATION_RIGHT
     assert sum(sum(row.values()) for row in report["confusion"].values()) == 41
 
 
