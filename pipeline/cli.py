@@ -18,8 +18,9 @@ from pipeline.ingest.events import IngestListener
 from pipeline.records import PATH_SEPARATOR
 
 if TYPE_CHECKING:
+    from pipeline.crosscheck.compare import Comparison
     from pipeline.ingest.run import IngestReport
-    from pipeline.search.hybrid import Searcher
+    from pipeline.search.hybrid import DocumentInfo, Searcher
     from search_api.schemas import CompareResponse
 
 app = typer.Typer(
@@ -274,11 +275,13 @@ def compare(
     targets: Annotated[list[str], typer.Argument(help="Documents to check them against.")],
     output_format: Annotated[str, typer.Option("--format", help="table, md, csv or json.")] = "table",
     lang: Annotated[str, typer.Option(help="Language of the explanations: sv or en.")] = "sv",
+    matrix: Annotated[bool, typer.Option("--matrix", help="One column per target: which goals each covers.")] = False,
 ) -> None:
     """Cross-check goals: for each goal of SOURCE, what the TARGETs say about it.
 
     Each row gives the goal, the relation (agrees / partial / conflicts / absent), the best
-    evidence with its citation, and the numbers compared.
+    evidence with its citation, and the numbers compared. With --matrix, each target is
+    checked on its own and the table shows each goal's relation per target.
     """
     from pipeline.crosscheck.compare import compare as run_compare
     from pipeline.errors import CompareError
@@ -292,15 +295,29 @@ def compare(
     target_ids = [resolve_document(searcher, t) for t in targets]
     try:
         comparison = run_compare(searcher, source_id, target_ids)
+        columns = [run_compare(searcher, source_id, [t]) for t in target_ids] if matrix else []
     except CompareError as exc:
         console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
+    if matrix:
+        print(render_matrix(comparison, columns, searcher.index.documents))
+        return
     response = comparison_response(comparison, searcher.index.documents)
     print(render_comparison(response, output_format, lang))
     console.print(
         f"{len(response.rows)} goals in {response.seconds:.1f} s: "
         + ", ".join(f"{n} {relation}" for relation, n in response.counts.items())
     )
+
+
+def render_matrix(comparison: Comparison, columns: list[Comparison], documents: dict[str, DocumentInfo]) -> str:
+    """Markdown table: one row per goal of the source, one column per target, its relation there."""
+    titles = [documents[c.targets[0]].title for c in columns]
+    lines = ["| goal | " + " | ".join(titles) + " |", "|---|" + "---|" * len(titles)]
+    for i, check in enumerate(comparison.checks):
+        goal = check.goal.text.replace("|", "\\|")
+        lines.append(f"| {goal} | " + " | ".join(c.checks[i].relation for c in columns) + " |")
+    return "\n".join(lines)
 
 
 def render_comparison(response: CompareResponse, output_format: str, lang: str = "en") -> str:
