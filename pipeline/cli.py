@@ -18,8 +18,9 @@ from pipeline.ingest.events import IngestListener
 from pipeline.records import PATH_SEPARATOR
 
 if TYPE_CHECKING:
+    from pipeline.crosscheck.compare import Comparison
     from pipeline.ingest.run import IngestReport
-    from pipeline.search.hybrid import Searcher
+    from pipeline.search.hybrid import DocumentInfo, Searcher
     from search_api.schemas import CompareResponse
 
 app = typer.Typer(
@@ -273,13 +274,17 @@ def compare(
     source: Annotated[str, typer.Argument(help="Document whose goals are checked (file name or id).")],
     targets: Annotated[list[str], typer.Argument(help="Documents to check them against.")],
     output_format: Annotated[str, typer.Option("--format", help="table, md, csv or json.")] = "table",
+    lang: Annotated[str, typer.Option(help="Language of the explanations: sv or en.")] = "sv",
+    matrix: Annotated[bool, typer.Option("--matrix", help="One column per target: which goals each covers.")] = False,
 ) -> None:
     """Cross-check goals: for each goal of SOURCE, what the TARGETs say about it.
 
     Each row gives the goal, the relation (agrees / partial / conflicts / absent), the best
-    evidence with its citation, and the numbers compared.
+    evidence with its citation, and the numbers compared. With --matrix, each target is
+    checked on its own and the table shows each goal's relation per target.
     """
     from pipeline.crosscheck.compare import compare as run_compare
+    from pipeline.errors import CompareError
     from search_api.compare_view import comparison_response
 
     if output_format not in ("table", "md", "csv", "json"):
@@ -288,15 +293,34 @@ def compare(
     searcher = _live_searcher()
     source_id = resolve_document(searcher, source)
     target_ids = [resolve_document(searcher, t) for t in targets]
-    response = comparison_response(run_compare(searcher, source_id, target_ids), searcher.index.documents)
-    print(render_comparison(response, output_format))
+    try:
+        comparison = run_compare(searcher, source_id, target_ids)
+        columns = [run_compare(searcher, source_id, [t]) for t in target_ids] if matrix else []
+    except CompareError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    if matrix:
+        print(render_matrix(comparison, columns, searcher.index.documents))
+        return
+    response = comparison_response(comparison, searcher.index.documents)
+    print(render_comparison(response, output_format, lang))
     console.print(
         f"{len(response.rows)} goals in {response.seconds:.1f} s: "
         + ", ".join(f"{n} {relation}" for relation, n in response.counts.items())
     )
 
 
-def render_comparison(response: CompareResponse, output_format: str) -> str:
+def render_matrix(comparison: Comparison, columns: list[Comparison], documents: dict[str, DocumentInfo]) -> str:
+    """Markdown table: one row per goal of the source, one column per target, its relation there."""
+    titles = [documents[c.targets[0]].title for c in columns]
+    lines = ["| goal | " + " | ".join(titles) + " |", "|---|" + "---|" * len(titles)]
+    for i, check in enumerate(comparison.checks):
+        goal = check.goal.text.replace("|", "\\|")
+        lines.append(f"| {goal} | " + " | ".join(c.checks[i].relation for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def render_comparison(response: CompareResponse, output_format: str, lang: str = "en") -> str:
     """The comparison as a terminal table, Markdown, CSV or JSON."""
     import csv
     import io
@@ -311,11 +335,12 @@ def render_comparison(response: CompareResponse, output_format: str) -> str:
             "goal": row.goal.text,
             "goal_page": cite(row.goal.page_label, row.goal.page),
             "relation": row.relation,
+            "confidence": f"{row.confidence:.2f}",
             "evidence": row.evidence.text if row.evidence else "",
             "evidence_document": row.evidence.document.file if row.evidence else "",
             "evidence_page": cite(row.evidence.page_label, row.evidence.page) if row.evidence else "",
             "numbers": "; ".join(f"{p.goal} {'=' if p.same else '≠'} {p.target}" for p in row.compared),
-            "note": row.note,
+            "note": row.explanation.sv if lang == "sv" else row.explanation.en,
         }
         for row in response.rows
     ]
@@ -342,7 +367,8 @@ def render_comparison(response: CompareResponse, output_format: str) -> str:
     colours = {"agrees": "green", "partial": "yellow", "conflicts": "red", "absent": "dim"}
     for r in rows:
         evidence = f"{r['evidence']}\n[dim]{r['evidence_document']} {r['evidence_page']}[/]" if r["evidence"] else "—"
-        table.add_row(f"{r['goal']}\n[dim]{r['goal_page']}[/]", f"[{colours[r['relation']]}]{r['relation']}[/]", evidence, r["numbers"])
+        relation = f"[{colours[r['relation']]}]{r['relation']}[/]\n[dim]{r['confidence']}[/]"
+        table.add_row(f"{r['goal']}\n[dim]{r['goal_page']}[/]", relation, f"{evidence}\n{r['note']}", r["numbers"])
     buffer = Console(file=io.StringIO(), width=160)
     buffer.print(table)
     return buffer.file.getvalue()  # type: ignore[attr-defined]
@@ -352,8 +378,9 @@ def render_comparison(response: CompareResponse, output_format: str) -> str:
 def evaluate_compare_command(
     examples: Annotated[Path, typer.Argument(help="Cross-check examples (crosscheck_dev.json format).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    loo: Annotated[bool, typer.Option("--loo", help="Also refit the thresholds leaving each example out.")] = False,
 ) -> None:
-    """How many cross-check examples get the right relation and the right target page."""
+    """Relation accuracy, page accuracy and a confusion matrix on cross-check examples."""
     import json
 
     from pipeline.crosscheck.evaluate import evaluate_compare
@@ -361,16 +388,52 @@ def evaluate_compare_command(
     if not examples.is_file():
         console.print(f"[red]error:[/] {examples} is not a file")
         raise typer.Exit(2)
-    report = evaluate_compare(_live_searcher(), json.loads(examples.read_text(encoding="utf-8")))
+    report = evaluate_compare(_live_searcher(), json.loads(examples.read_text(encoding="utf-8")), loo)
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return
     table = RichTable(title=f"Cross-check on {examples.name}: {report['right']} of {report['n']} right")
-    for column in ("goal", "expected", "got", "expected pages", "cited pages", "right"):
+    for column in ("goal", "expected", "got", "conf.", "expected pages", "cited pages", "right"):
         table.add_column(column)
     for r in report["examples"]:
-        table.add_row(r["goal"][:60], r["expected"], r["got"], str(r["expected_pages"]), str(r["cited_pages"]), "✓" if r["right"] else "✗")
+        table.add_row(r["goal"][:60], r["expected"], r["got"], f"{r['confidence']:.2f}", str(r["expected_pages"]),
+                      str(r["cited_pages"]), "✓" if r["right"] else "✗")
     Console().print(table)
+    console.print(
+        f"relation right {report['relation_right']}/{report['n']}, page right {report['page_right']}/"
+        f"{report['with_evidence']}, both right {report['right']}/{report['n']}; "
+        f"goals found among the extracted {report['goals_extracted']}/{report['n']}"
+    )
+    confusion = RichTable(title="expected (rows) × got (columns)")
+    relations = list(report["confusion"])
+    for column in ("", *relations):
+        confusion.add_column(column)
+    for want in relations:
+        confusion.add_row(want, *(str(report["confusion"][want][got]) for got in relations))
+    Console().print(confusion)
+    if loo:
+        console.print(f"leave-one-out: {report['leave_one_out_right']}/{report['n']} right; "
+                      f"thresholds fitted on all: {report['fitted']}")
+
+
+@app.command("eval-goals")
+def evaluate_goals_command(
+    sentences: Annotated[Path, typer.Argument(help="Labelled sentences (goal_sentences.jsonl format).")],
+) -> None:
+    """Precision and recall of goal detection on labelled sentences."""
+    import json
+
+    from pipeline.crosscheck.evaluate import evaluate_goals
+
+    if not sentences.is_file():
+        console.print(f"[red]error:[/] {sentences} is not a file")
+        raise typer.Exit(2)
+    items = [json.loads(line) for line in sentences.read_text(encoding="utf-8").splitlines() if line.strip()]
+    report = evaluate_goals(_live_searcher(), items)
+    for error in report["errors"]:
+        console.print(f"{error['error']}: {error['text']}")
+    console.print(f"precision {report['precision']:.3f}, recall {report['recall']:.3f} "
+                  f"(tp {report['tp']}, fp {report['fp']}, fn {report['fn']}, tn {report['tn']})")
 
 
 if __name__ == "__main__":  # `python -m pipeline.cli`, used by tests that run the CLI in a subprocess

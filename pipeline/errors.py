@@ -8,6 +8,8 @@ One small hierarchy, so that callers catch families rather than lists:
   - :class:`IndexUnavailable` — no index can answer now (the API maps it to 503 in one place):
     :class:`NoIndex`, :class:`CorruptIndex`, :class:`IndexMismatch`, :class:`ModelUnavailable`.
   - :class:`UnknownDocument` — a reference to a document that is not indexed (404).
+  - :class:`CompareError` — a cross-check that cannot be made: source = target, a source
+    without goals, a target without text (422).
   - :class:`IngestError` — a batch could not run: :class:`IngestLocked`, :class:`InconsistentIndex`.
 """
 
@@ -68,3 +70,7 @@ class IngestLocked(IngestError):
 
 class InconsistentIndex(IngestError):
     """The freshly built files disagree with each other; the version is not switched to."""
+
+
+class CompareError(StyrdokError, ValueError):
+    """A cross-check that cannot be made; the message says why (the API answers 422)."""

@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from pipeline.config import MAX_BODY_BYTES, Settings, get_settings
+from pipeline.crosscheck.compare import evidence_index
 from pipeline.embed.embedder import Embedder
 from pipeline.errors import IndexUnavailable, ModelUnavailable
 from pipeline.index.files import FileStore
@@ -44,6 +45,7 @@ def _warm_up(live: LiveIndex) -> None:
         threading.Thread(target=_load_model, args=(live,), name="styrdok-model", daemon=True).start()
         for query in WARM_UP_QUERIES:
             searcher.search(query, k=1)
+        evidence_index(searcher)  # the cross-check's statement index (seconds, once per version)
     except IndexUnavailable as exc:
         log.error("%s", exc)
 

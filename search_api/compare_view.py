@@ -1,16 +1,21 @@
-"""Turn a `pipeline.crosscheck.compare.Comparison` into the API's response models."""
+"""Turn a `pipeline.compare.Comparison` into the API's response models."""
 
 from __future__ import annotations
 
 from pipeline.crosscheck.compare import Comparison, GoalCheck
+from pipeline.crosscheck.evidence import Candidate
 from pipeline.crosscheck.goals import Goal
 from pipeline.records import file_link
 from pipeline.search.hybrid import DocumentInfo
-from search_api.schemas import CompareResponse, CompareRow, EvidenceOut, GoalOut, QuantityPairOut, document_ref
-
-
-def _link(goal: Goal) -> str:
-    return file_link(goal.doc_id, goal.pages[0] if goal.pages else None)
+from search_api.schemas import (
+    CompareResponse,
+    CompareRow,
+    EvidenceOut,
+    ExplanationOut,
+    GoalOut,
+    QuantityPairOut,
+    document_ref,
+)
 
 
 def _goal(goal: Goal) -> GoalOut:
@@ -19,31 +24,37 @@ def _goal(goal: Goal) -> GoalOut:
         section_path=list(goal.section_path),
         page=goal.pages[0] if goal.pages else None,
         page_label=goal.page_labels[0] if goal.page_labels else None,
-        link=_link(goal),
+        link=file_link(goal.doc_id, goal.pages[0] if goal.pages else None),
         years=list(goal.years),
         quantities=[q.text for q in goal.quantities if q.kind not in ("year", "date")],
     )
 
 
+def _evidence(candidate: Candidate | None, documents: dict[str, DocumentInfo]) -> EvidenceOut | None:
+    if candidate is None:
+        return None
+    s = candidate.statement
+    return EvidenceOut(
+        text=s.text,
+        document=document_ref(documents[s.doc_id]),
+        section_path=list(s.section_path),
+        page=s.page,
+        page_label=s.page_label,
+        link=file_link(s.doc_id, s.page),
+        score=round(candidate.score, 4),
+    )
+
+
 def _row(check: GoalCheck, documents: dict[str, DocumentInfo]) -> CompareRow:
-    evidence = None
-    if check.evidence is not None:
-        target = check.evidence.goal
-        evidence = EvidenceOut(
-            text=target.text,
-            document=document_ref(documents[target.doc_id]),
-            section_path=list(target.section_path),
-            page=target.pages[0] if target.pages else None,
-            page_label=target.page_labels[0] if target.page_labels else None,
-            link=_link(target),
-            score=round(check.evidence.score, 4),
-        )
     return CompareRow(
         goal=_goal(check.goal),
         relation=check.relation,
-        evidence=evidence,
+        confidence=check.confidence,
+        evidence=_evidence(check.evidence, documents),
+        nearest=_evidence(check.nearest, documents),
         compared=[QuantityPairOut(goal=p.goal, target=p.target, same=p.same) for p in check.compared],
-        note=check.note,
+        note=check.explanation.en,
+        explanation=ExplanationOut(sv=check.explanation.sv, en=check.explanation.en),
     )
 
 

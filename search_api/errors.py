@@ -1,7 +1,8 @@
 """The one place that maps styrdok's errors to HTTP responses.
 
 `IndexUnavailable` (no index, a damaged one, another model, the model not loadable) is a
-503 that says what to do; `UnknownDocument` is a 404. Every other 4xx is raised where the
+503 that says what to do; `UnknownDocument` is a 404; `CompareError` (a cross-check that cannot
+be made) is a 422. Every other 4xx is raised where the
 request is checked (FastAPI's validation or an `HTTPException`).
 """
 
@@ -12,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from pipeline.errors import IndexUnavailable, UnknownDocument
+from pipeline.errors import CompareError, IndexUnavailable, UnknownDocument
 
-STATUS = {IndexUnavailable: 503, UnknownDocument: 404}
+STATUS = {IndexUnavailable: 503, UnknownDocument: 404, CompareError: 422}
 
 
 def install_error_handlers(app: FastAPI) -> None:

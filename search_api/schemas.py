@@ -167,12 +167,20 @@ class QuantityPairOut(BaseModel):
     same: bool
 
 
+class ExplanationOut(BaseModel):
+    sv: str
+    en: str
+
+
 class CompareRow(BaseModel):
     goal: GoalOut
     relation: str = Field(description="agrees | partial | conflicts | absent")
+    confidence: float = Field(description="0.5 at the threshold that decided the relation, towards 1 further away.")
     evidence: EvidenceOut | None
+    nearest: EvidenceOut | None = Field(description="The closest statement of the targets, also for `absent`.")
     compared: list[QuantityPairOut]
-    note: str
+    note: str = Field(description="The explanation in English (see `explanation` for Swedish).")
+    explanation: ExplanationOut
 
 
 class CompareResponse(BaseModel):

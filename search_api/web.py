@@ -102,13 +102,16 @@ TEXT: dict[str, dict[str, str]] = {
         "compare_doc": "Jämför",
         "no_date": "–",
         "compare_title": "Jämför mål mellan dokument",
-        "compare_intro": "Välj ett källdokument och ett dokument att jämföra med. Varje mål i källdokumentet "
-        "ställs mot det som står i det andra dokumentet, med tal sida vid sida och källhänvisningar.",
+        "compare_intro": "Välj ett källdokument och ett eller flera dokument att jämföra med (Ctrl-klick för flera). "
+        "Varje mål i källdokumentet ställs mot allt som står i de andra dokumenten, med tal sida vid sida och "
+        "källhänvisningar.",
         "compare_source": "Källdokument (målen hämtas härifrån)",
         "compare_target": "Jämför med",
         "compare_button": "Jämför",
         "compare_running": "Jämför … det kan ta en stund.",
         "compare_same": "Välj två olika dokument.",
+        "confidence": "Säkerhet",
+        "sort_confidence": "Sortera efter säkerhet",
         "compare_missing": "Jämförelsen finns inte på den här servern ännu (servern svarade {status}).",
         "compare_empty": "Inga mål hittades i källdokumentet.",
         "compare_summary": "{n} mål i {source} jämförda med {target} ({seconds} s).",
@@ -215,13 +218,16 @@ TEXT: dict[str, dict[str, str]] = {
         "compare_doc": "Cross-check",
         "no_date": "–",
         "compare_title": "Cross-check goals between documents",
-        "compare_intro": "Choose a source document and a document to compare it with. Each goal in the source "
-        "is checked against what the other document says, with numbers side by side and citations.",
+        "compare_intro": "Choose a source document and one or more documents to compare it with (Ctrl-click for several). "
+        "Each goal in the source is checked against everything the other documents say, with numbers side by "
+        "side and citations.",
         "compare_source": "Source document (goals are taken from here)",
         "compare_target": "Compare with",
         "compare_button": "Cross-check",
         "compare_running": "Cross-checking … this may take a while.",
         "compare_same": "Choose two different documents.",
+        "confidence": "Confidence",
+        "sort_confidence": "Sort by confidence",
         "compare_missing": "Cross-checking is not available on this server yet (the server answered {status}).",
         "compare_empty": "No goals were found in the source document.",
         "compare_summary": "{n} goals in {source} checked against {target} ({seconds} s).",
@@ -357,18 +363,20 @@ def compare_page(request: Request) -> HTMLResponse:
     choices = _choices(searcher)
     ids = [d.doc_id for d in choices["documents"]]
     source = request.query_params.get("source", "")
-    target = request.query_params.get("target", "")
     if source not in ids:
         source = ids[0] if ids else ""
-    if target not in ids or target == source:
-        target = next((i for i in ids if i != source), "")
+    # several targets: ?target=a&target=b
+    targets = [t for t in request.query_params.getlist("target") if t in ids and t != source]
+    if not targets:
+        targets = [next((i for i in ids if i != source), "")]
     return _render(
         request,
         "compare.html",
         "compare",
         index_error=error,
         source=source,
-        target=target,
+        target=targets[0],
+        targets=targets,
         autorun=bool(request.query_params.get("source") and request.query_params.get("target")),
         **choices,
     )

@@ -1,76 +1,93 @@
-"""Cross-check goals between documents: for each goal of a source document, what the
-target documents say about it.
+"""Cross-check goals between documents: for each goal of a source, what the targets say.
 
-Goal statements are extracted and embedded when a document is indexed (`pipeline.crosscheck.goals`,
-stored with the index version). A source goal is compared with every goal statement of
-the target documents; the match score is the cosine similarity of their embeddings (both
-embedded as e5 queries, the symmetric setting) plus `LEXICAL_BONUS` times the share of
-the goal's content words (lemmas) the statement repeats — embeddings of short Swedish
-statements sit close together, and shared key words separate a restatement from a
-neighbour. The closest statements are read for quantities. The relation is decided in
-this order:
+Evidence comes from every statement of the targets (`pipeline.evidence`), not only from
+their goals. Each goal is judged against its best candidates, indicator before numbers:
 
-- `agrees` — a close statement that shares content words states the same quantity (same
-  unit and value, and the same target year where both give one); or, for a goal without
-  numbers, the closest statement is a restatement (score ≥ `AGREE_SCORE`);
-- `conflicts` — such a statement states a comparable quantity (same unit) with another
-  value, or the same value for another year (both numbers are shown);
-- `partial` — the topic is there (score ≥ `ABSENT_SCORE`) but vaguer: no comparable
-  number, or a looser wording;
-- `absent` — no statement of the targets comes close (score under `ABSENT_SCORE`).
+1. **numbers** — a candidate that measures the same indicator (a shared concept, or at
+   least `INDICATOR_OVERLAP` of the goal's weighted lemmas) and sets a comparable number
+   (same kind and unit; or a deadline against a deadline) decides: the same value and year
+   ``agrees``, another value or year ``conflicts``. Numbers of different indicators are
+   never compared (population 260 000 vs 1 200 people per year of net migration);
+2. **absent** — the best candidate scores under `ABSENT_SCORE`: nothing addresses the topic;
+3. **partial** — a goal with a number the targets do not repeat, or a candidate between the
+   thresholds (the same topic, vaguer or narrower);
+4. **agrees** — a goal without numbers whose best candidate scores at least `AGREE_SCORE`.
 
-The thresholds were calibrated on `shared/eval/crosscheck_dev.json` (`styrdok eval-compare`
-prints the figures) and are documented in the README.
+The two thresholds are the only fitted values: chosen on `shared/eval/crosscheck_dev.json`
+by `styrdok eval-compare --fit`, which also reports them under leave-one-out (README).
+Each row gets a confidence (how far its score lies from the threshold that decided it)
+and a plain explanation in Swedish and English.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from pipeline.crosscheck.goals import Goal
-from pipeline.crosscheck.quantities import Quantity
-from pipeline.crosscheck.stored import stored_goals
-from pipeline.search.hybrid import Searcher
+from pipeline.crosscheck.evidence import Candidate, EvidenceIndex, cached
+from pipeline.crosscheck.explain import Explanation, QuantityPair, explain
+from pipeline.crosscheck.goal_cues import goal_cues
+from pipeline.crosscheck.goal_structure import StructuredGoal, Target, structure
+from pipeline.crosscheck.goals import Goal, is_goal_heading
+from pipeline.crosscheck.stored import stored_goals, stored_statements
+from pipeline.errors import CompareError, UnknownDocument
+from pipeline.search.hybrid import DENSE_WEIGHT, LEXICAL_WEIGHT, Searcher, SearchIndex, fuse
 from pipeline.text.analysis import analyze
 
 RELATIONS = ("agrees", "partial", "conflicts", "absent")
-LEXICAL_BONUS = 0.2
-ABSENT_SCORE = 0.93
-AGREE_SCORE = 1.0
-CANDIDATES = 5
-MIN_SHARED_TERMS = 2
+ABSENT_SCORE = 1.073
+"""Best candidate score under which nothing in the targets addresses the goal (dev fit)."""
+AGREE_SCORE = 1.085
+"""Best candidate score from which a goal without numbers counts as restated (dev fit)."""
+CANDIDATES = 10
+"""Candidates read for numbers; statements sharing an indicator concept are always read."""
+INDICATOR_OVERLAP = 0.5
+"""Weighted lemma share at which a candidate measures the same thing as the goal."""
 VALUE_TOLERANCE = 0.005
 """Relative difference under which two values count as the same (rounding in tables)."""
-COMPARABLE_KINDS = frozenset({"percent", "count", "money", "rate", "mass", "energy", "speed", "number"})
+CONFIDENCE_SCALE = 0.04
+"""Score distance that turns a margin into confidence (about the spread of dev scores)."""
+NUMBER_CONFIDENCE = 0.9
+"""Confidence of a decision taken on numbers of the same indicator."""
 
 
 @dataclass(frozen=True)
-class Match:
-    """A target statement and how close it is to the source goal."""
+class Thresholds:
+    absent: float = ABSENT_SCORE
+    agree: float = AGREE_SCORE
 
-    goal: Goal
-    score: float
 
 
 @dataclass(frozen=True)
-class QuantityPair:
-    goal: str
-    target: str
-    same: bool
+class Features:
+    """What the decision depends on, kept so that thresholds can be refitted (leave-one-out)."""
+
+    best_score: float
+    has_numbers: bool
+    numbers: str | None
+    """``same`` or ``other`` when a candidate of the same indicator set a comparable number."""
 
 
 @dataclass(frozen=True)
 class GoalCheck:
     goal: Goal
     relation: str
-    evidence: Match | None
-    compared: tuple[QuantityPair, ...] = ()
-    note: str = ""
+    evidence: Candidate | None
+    compared: tuple[QuantityPair, ...]
+    confidence: float
+    explanation: Explanation
+    features: Features
+    nearest: Candidate | None = None
+    """The best candidate even when the goal is absent (shown as "closest")."""
+
+    @property
+    def note(self) -> str:
+        return self.explanation.en
 
 
 @dataclass
@@ -84,82 +101,187 @@ class Comparison:
         return {r: sum(1 for c in self.checks if c.relation == r) for r in RELATIONS}
 
 
-def _comparable(goal: Goal) -> list[Quantity]:
-    return [q for q in goal.quantities if q.kind in COMPARABLE_KINDS]
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= VALUE_TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
-def _same_value(a: Quantity, b: Quantity) -> bool:
-    return abs(a.value - b.value) <= VALUE_TOLERANCE * max(abs(a.value), abs(b.value), 1e-9)
+def _comparable(a: Target, b: Target) -> bool:
+    return a.kind == b.kind and (a.kind == "deadline" or a.unit == b.unit)
 
 
-def _years(years: Sequence[int]) -> str:
-    return ", ".join(str(y) for y in sorted(years)) or "no year"
+def _pair(want: Target, found: Target) -> tuple[bool, QuantityPair]:
+    """(same?, the pair shown): same value and, where both give one, the same year."""
+    same_value = want.kind == "deadline" or (
+        want.value is not None and found.value is not None and _same_value(want.value, found.value)
+    )
+    same_year = want.year is None or found.year is None or want.year == found.year
+    show = lambda t: t.text if t.kind == "deadline" or t.year is None else f"{t.text} ({t.year})"  # noqa: E731
+    return same_value and same_year, QuantityPair(show(want), show(found), same_value and same_year)
 
 
-def _terms(goal: Goal) -> frozenset[str]:
-    return _analysed(goal.text)
+def _states_goal(candidate: Candidate) -> bool:
+    statement = candidate.statement
+    in_goal_section = any(is_goal_heading(h) for h in statement.section_path)
+    return bool(goal_cues(statement.text, statement.lang, in_goal_section=in_goal_section))
 
 
-@lru_cache(maxsize=4096)
-def _analysed(text: str) -> frozenset[str]:
-    return frozenset(analyze(text, "sv"))
+def number_match(goal: StructuredGoal, candidates: Sequence[Candidate], index: EvidenceIndex) -> tuple[
+        str | None, Candidate | None, QuantityPair | None]:
+    """The first candidate of the same indicator with a comparable number: same or other.
 
-
-def scores(goal: Goal, vector: np.ndarray, targets: Sequence[Goal], target_vectors: np.ndarray) -> np.ndarray:
-    """Match score of one goal against each target statement (see the module docstring)."""
-    terms = _terms(goal)
-    coverage = np.array([len(terms & _terms(t)) / max(len(terms), 1) for t in targets], dtype=np.float32)
-    return target_vectors @ vector + LEXICAL_BONUS * coverage
-
-
-def judge(goal: Goal, matches: Sequence[Match]) -> GoalCheck:
-    """Decide the relation of one goal to its closest target statements (best first)."""
-    if not matches or matches[0].score < ABSENT_SCORE:
-        best = matches[0].score if matches else 0.0
-        return GoalCheck(goal, "absent", None, note=f"nothing close in the target (best score {best:.2f})")
-    terms = _terms(goal)
-    conflict: GoalCheck | None = None
-    for match in matches:
-        if match.score < ABSENT_SCORE or len(terms & _terms(match.goal)) < MIN_SHARED_TERMS:
+    Another number only conflicts when the candidate itself states a goal: "befolkningen
+    kommer att minska till 2027" is a forecast, not a competing target."""
+    other: tuple[Candidate, QuantityPair] | None = None
+    for candidate in candidates:
+        found = structure(candidate.statement.text, candidate.statement.lang)
+        concept = bool(goal.indicator.shared_concepts(found.indicator))
+        if not concept and index.overlap(goal.indicator, found.indicator) < INDICATOR_OVERLAP:
             continue
-        for want in _comparable(goal):
-            for found in _comparable(match.goal):
-                if found.unit != want.unit:
+        for want in goal.targets:
+            if want.kind == "deadline" and not concept:
+                continue  # a year alone is compared only for a named indicator
+            for have in found.targets:
+                if not _comparable(want, have):
                     continue
-                pair = (want.text, found.text)
-                year_clash = bool(goal.years and match.goal.years and not set(goal.years) & set(match.goal.years))
-                if _same_value(want, found) and not year_clash:
-                    note = "same number" + (" and year" if goal.years and match.goal.years else "")
-                    return GoalCheck(goal, "agrees", match, (QuantityPair(*pair, True),), note)
-                if conflict is None:
-                    what = "year" if _same_value(want, found) else "number"
-                    note = f"different {what}: {want.text} ({_years(goal.years)}) vs {found.text} ({_years(match.goal.years)})"
-                    conflict = GoalCheck(goal, "conflicts", match, (QuantityPair(*pair, False),), note)
-    if conflict is not None:
-        return conflict
-    closest = matches[0]
-    if _comparable(goal):
-        return GoalCheck(goal, "partial", closest, note="same topic, but the target gives no comparable number")
-    if closest.score >= AGREE_SCORE:
-        return GoalCheck(goal, "agrees", closest, note="the target states the same goal")
-    return GoalCheck(goal, "partial", closest, note="related wording, not the same goal")
+                same, pair = _pair(want, have)
+                if same:
+                    return "same", candidate, pair
+                if other is None and _states_goal(candidate):  # a forecast with another number is no conflict
+                    other = (candidate, pair)
+    return ("other", *other) if other else (None, None, None)
+
+
+def decide(features: Features, thresholds: Thresholds) -> str:
+    """The relation, from the features and thresholds (see the module docstring)."""
+    if features.numbers == "same":
+        return "agrees"
+    if features.numbers == "other":
+        return "conflicts"
+    if features.best_score < thresholds.absent:
+        return "absent"
+    if features.has_numbers or features.best_score < thresholds.agree:
+        return "partial"
+    return "agrees"
+
+
+def confidence(relation: str, features: Features, thresholds: Thresholds) -> float:
+    """0.5 at the threshold that decided, towards 1 the further the score lies from it."""
+    if features.numbers is not None:
+        return NUMBER_CONFIDENCE
+    s = features.best_score
+    margins = {
+        "absent": thresholds.absent - s,
+        "agrees": s - thresholds.agree,
+        "partial": min(s - thresholds.absent, thresholds.agree - s) if not features.has_numbers
+        else s - thresholds.absent,
+    }
+    return round(1 / (1 + math.exp(-margins[relation] / CONFIDENCE_SCALE)), 3)
+
+
+PASSAGE_DEPTH = 20
+"""Passages the hybrid search returns per goal for the passage bonus."""
+
+
+def passage_ranks(index: SearchIndex, text: str, vector: np.ndarray, targets: Sequence[str]) -> dict[str, int]:
+    """Rank of each passage of the targets that the hybrid search (dense + BM25, fused as in
+    `Searcher.rank`) finds for the goal, by passage id. The goal's stored vector is the query
+    vector, so nothing is embedded here."""
+    mask = np.isin(index.row_doc, [index.doc_ids.index(t) for t in targets if t in index.doc_ids])
+    dense = index.dense(np.asarray(vector, dtype=np.float32), PASSAGE_DEPTH, mask)
+    lexical = index.lexical.search(analyze(text, "sv"), PASSAGE_DEPTH, mask)
+    fused = fuse([(dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)])[:PASSAGE_DEPTH]
+    rows = index.passage_rows([row for row, _ in fused])
+    return {rows[row]["passage_id"]: rank for rank, (row, _) in enumerate(fused, start=1) if row in rows}
+
+
+def check_goal(goal: Goal, vector: np.ndarray, index: EvidenceIndex, targets: Sequence[str],
+               names: dict[str, str], thresholds: Thresholds = Thresholds(),
+               searcher_index: SearchIndex | None = None) -> GoalCheck:
+    """Judge one goal against the statements of the targets (``searcher_index`` adds the
+    passage search's ranking)."""
+    structured = structure(goal.text, "sv", goal.years)
+    ranks = passage_ranks(searcher_index, goal.text, vector, targets) if searcher_index is not None else None
+    pool = index.candidates(vector, structured.indicator, targets, CANDIDATES, ranks)
+    numbers, decisive, pair = number_match(structured, pool, index)
+    best = pool[0] if pool else None
+    features = Features(best.score if best else -1.0, bool(structured.targets), numbers)
+    relation = decide(features, thresholds)
+    evidence = decisive or (best if relation != "absent" else None)
+    return GoalCheck(
+        goal=goal,
+        relation=relation,
+        evidence=evidence,
+        compared=(pair,) if pair else (),
+        confidence=confidence(relation, features, thresholds),
+        explanation=explain(relation, structured, evidence, pair, names.get(goal.doc_id, ""),
+                            names.get(evidence.statement.doc_id, "") if evidence else _targets_name(targets, names)),
+        features=features,
+        nearest=best,
+    )
+
+
+def _targets_name(targets: Sequence[str], names: dict[str, str]) -> str:
+    return ", ".join(names.get(t, t) for t in targets)
+
+
+def rejudge(check: GoalCheck, thresholds: Thresholds) -> GoalCheck:
+    """The same check under other thresholds (for leave-one-out); numbers decide as before."""
+    relation = decide(check.features, thresholds)
+    evidence = check.evidence or check.nearest
+    return replace(check, relation=relation, evidence=None if relation == "absent" else evidence,
+                   confidence=confidence(relation, check.features, thresholds))
+
+
+_RESULTS: dict[tuple[str, str, tuple[str, ...]], Comparison] = {}
+_RESULTS_LOCK = threading.Lock()
+MAX_CACHED = 64
+"""Comparisons kept per process (a comparison is a few hundred rows)."""
+
+
+def evidence_index(searcher: Searcher) -> EvidenceIndex:
+    statements, vectors = stored_statements(searcher.index)
+    return cached(searcher.index.version, statements, vectors)
+
+
+def validate(searcher: Searcher, source: str, targets: Sequence[str]) -> None:
+    """A clear error for what cannot be compared."""
+    documents = searcher.index.documents
+    for doc_id in (source, *targets):
+        if doc_id not in documents:
+            raise UnknownDocument(f"no indexed document with id '{doc_id}': run `styrdok ingest` first")
+    if not targets:
+        raise CompareError("name at least one target document")
+    if source in targets:
+        raise CompareError("the source document cannot also be a target")
+    goals, _ = stored_goals(searcher.index)
+    if not any(g.doc_id == source for g in goals):
+        raise CompareError(f"'{documents[source].file_name}' states no goals to check")
+    index = evidence_index(searcher)
+    for target in targets:
+        if not len(index.rows_of.get(target, ())):
+            raise CompareError(f"'{documents[target].file_name}' has no text to check goals against")
 
 
 def compare(searcher: Searcher, source: str, targets: Sequence[str]) -> Comparison:
-    """Check every goal of `source` against the goal statements of the `targets`."""
+    """Check every goal of ``source`` against the ``targets`` (cached per index version)."""
+    key = (searcher.index.version, source, tuple(targets))
+    with _RESULTS_LOCK:
+        if key in _RESULTS:
+            return _RESULTS[key]
+    validate(searcher, source, targets)
     started = time.perf_counter()
-    result = Comparison(source=source, targets=tuple(targets))
+    index = evidence_index(searcher)
+    names = {doc_id: info.title for doc_id, info in searcher.index.documents.items()}
     goals, vectors = stored_goals(searcher.index)
-    source_rows = [i for i, g in enumerate(goals) if g.doc_id == source]
-    target_rows = np.array([i for i, g in enumerate(goals) if g.doc_id in set(targets)], dtype=np.int64)
-    if source_rows and len(target_rows):
-        target_goals = [goals[int(j)] for j in target_rows]
-        target_vectors = np.asarray(vectors[target_rows])
-        for row in source_rows:
-            score = scores(goals[row], np.asarray(vectors[row]), target_goals, target_vectors)
-            best = np.argsort(-score)[:CANDIDATES]
-            result.checks.append(judge(goals[row], [Match(target_goals[j], float(score[j])) for j in best]))
-    else:
-        result.checks = [GoalCheck(goals[row], "absent", None, note="the targets state no goals") for row in source_rows]
+    result = Comparison(source=source, targets=tuple(targets))
+    for row, goal in enumerate(goals):
+        if goal.doc_id == source:
+            result.checks.append(
+                check_goal(goal, np.asarray(vectors[row]), index, targets, names, searcher_index=searcher.index)
+            )
     result.seconds = time.perf_counter() - started
+    with _RESULTS_LOCK:
+        if len(_RESULTS) >= MAX_CACHED:
+            _RESULTS.pop(next(iter(_RESULTS)))
+        _RESULTS[key] = result
     return result

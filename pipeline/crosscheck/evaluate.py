@@ -1,51 +1,45 @@
-"""Cross-check figures on examples of the `crosscheck_dev.json` format (`styrdok eval-compare`)."""
+"""Cross-check figures (`styrdok eval-compare`) and goal-detection figures (`styrdok eval-goals`)."""
 
 from __future__ import annotations
 
-from pipeline.crosscheck.compare import compare
+from collections import defaultdict
+
+from pipeline.crosscheck.compare_eval import evaluate_examples
+from pipeline.crosscheck.stored import stored_goals
 from pipeline.search.hybrid import Searcher
 from pipeline.text.analysis import jaccard, word_set
 
+GOAL_MATCH = 0.6
+"""Word overlap (Jaccard) at which an extracted goal is the labelled sentence."""
 
-def evaluate_compare(searcher: Searcher, examples: list[dict]) -> dict:
-    """Cross-check figures on `crosscheck_dev.json`-style examples.
 
-    Each example's goal is located among the source's goals by word overlap (Jaccard) and
-    checked against the documents the set's examples for that source match in; it is
-    right when the relation matches and, unless the expected relation is `absent`, the
-    evidence cites one of the expected target pages.
-    """
-    by_file = {info.file_name: doc_id for doc_id, info in searcher.index.documents.items()}
-    file_of = {doc_id: name for name, doc_id in by_file.items()}
-    results = []
-    comparisons: dict[tuple[str, tuple[str, ...]], list] = {}
-    for example in examples:
-        source = by_file[example["goal"]["file"]]
-        # an `absent` example names no match: its targets are those of the set's other
-        # examples with the same source (the dev set compares RUS 2030 with the plan)
-        target_files = {
-            m["file"] for e in examples if e["goal"]["file"] == example["goal"]["file"] for m in e["matches"]
-        }
-        targets = tuple(sorted(by_file[f] for f in target_files))
-        key = (source, targets)
-        if key not in comparisons:
-            comparisons[key] = compare(searcher, source, targets).checks
-        wanted = word_set(example["goal"]["text"])
-        check = max(comparisons[key], key=lambda c: jaccard(word_set(c.goal.text), wanted))
-        cited = (
-            (file_of[check.evidence.goal.doc_id], set(check.evidence.goal.pages)) if check.evidence else (None, set())
-        )
-        page_ok = example["relation"] == "absent" or any(
-            m["file"] == cited[0] and m["page"] in cited[1] for m in example["matches"]
-        )
-        results.append(
-            {
-                "goal": example["goal"]["text"],
-                "expected": example["relation"],
-                "got": check.relation,
-                "expected_pages": [m["page"] for m in example["matches"]],
-                "cited_pages": sorted(cited[1]),
-                "right": check.relation == example["relation"] and page_ok,
-            }
-        )
-    return {"right": sum(r["right"] for r in results), "n": len(results), "examples": results}
+def _jaccard(a: str, b: str) -> float:
+    return jaccard(word_set(a), word_set(b))
+
+
+def evaluate_goals(searcher: Searcher, sentences: list[dict]) -> dict:
+    """Precision and recall of goal detection on `goal_sentences.jsonl`-style items: a
+    sentence is detected when a goal extracted from its document has its words (Jaccard
+    ≥ `GOAL_MATCH`)."""
+    goals, _ = stored_goals(searcher.index)
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for goal in goals:
+        by_file[searcher.index.documents[goal.doc_id].file_name].append(goal.text)
+    counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    misses = []
+    for item in sentences:
+        found = any(_jaccard(item["text"], g) >= GOAL_MATCH for g in by_file.get(item["file"], []))
+        key = ("tp" if found else "fn") if item["is_goal"] else ("fp" if found else "tn")
+        counts[key] += 1
+        if key in ("fp", "fn"):
+            misses.append({"text": item["text"], "error": key})
+    precision = counts["tp"] / max(counts["tp"] + counts["fp"], 1)
+    recall = counts["tp"] / max(counts["tp"] + counts["fn"], 1)
+    return {**counts, "precision": round(precision, 4), "recall": round(recall, 4), "errors": misses}
+
+
+def evaluate_compare(searcher: Searcher, examples: list[dict], leave_one_out: bool = False) -> dict:
+    """Relation accuracy, page accuracy, both right and a confusion matrix on
+    `crosscheck_dev.json`-style examples; with ``leave_one_out`` also the thresholds refitted
+    without each example (see `pipeline.crosscheck.compare_eval`)."""
+    return evaluate_examples(searcher, examples, leave_one_out)

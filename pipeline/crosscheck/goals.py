@@ -31,9 +31,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from pipeline.crosscheck.goal_cues import CLAUSE_STARTERS, goal_cues, is_verb_form
 from pipeline.crosscheck.quantities import Quantity, parse_direction, parse_quantities, parse_years
 from pipeline.records import Passage
-from pipeline.text.nlp import lexicon, sentences
+from pipeline.text.nlp import sentences
 
 MIN_SENTENCE_WORDS = 4
 MAX_SENTENCE_WORDS = 70
@@ -78,80 +79,20 @@ class Goal:
 
 # --- cues -------------------------------------------------------------------------------
 
-_MODAL = re.compile(r"\b(?:ska|skall|shall)\b", re.IGNORECASE)
-_PURPOSE = re.compile(r"\b(?:för|så) att\b|\bin order\b", re.IGNORECASE)
 _GOAL_NOUN = r"\b(?!ändamål)\w*mål(?:et|en|s)?\b"
 _GOAL_NAMES = re.compile(rf"{_GOAL_NOUN}|\bmål(?:sättning|bild|satt)\w*|\b(?:goals?|targets?|objectives?)\b", re.IGNORECASE)
 """Any word that names goals: for headings and list lead-ins."""
-_GOAL_WORD = re.compile(
-    rf"{_GOAL_NOUN}(?:\s+\S+){{0,6}}?\s+är\s+att\b|{_GOAL_NOUN}\s+(?:är|om|uppnås|nås)\b"
-    rf"|\b(?:upp)?nå(?:s|r)?\s+(?:\w+\s+)?{_GOAL_NOUN}|\buppfyll\w*\s+(?:\w+\s+)?{_GOAL_NOUN}"
-    r"|\bmålsatt\w*|\bmålsättning\w*|\b(?:goal|target|objective|aim)s?\s+(?:is|are|of|to)\b",
-    re.IGNORECASE,
-)
-"""A sentence that states a goal ("Det övergripande målet är att …", "nå målet", "mål om 260 000"),
-not one that only mentions goals ("FN:s globala hållbarhetsmål")."""
-_NUMBER_WORD = r"(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv|hundra|tusen)\b"
-_CHANGE_TO = re.compile(
-    rf"\b(?:öka|ökar|minska|minskar|sänka|sänks|höja|höjs|increase|reduce|cut)\w*\s+(?:till|med|to|by)\s+"
-    rf"(?:minst\s+|högst\s+|ca\.?\s+|cirka\s+|at least\s+)?(?=[+-]?\d|{_NUMBER_WORD})",
-    re.IGNORECASE,
-)
-_DEADLINE = re.compile(
-    r"\bsenast\s+(?:år\s+|den\s+)?\d|\btill år \d{4}\b|\b(?:by|until) (?:the year )?\d{4}\b", re.IGNORECASE
-)
-_NEED = re.compile(r"\b(?:behöver|måste|krävs|bör|need(?:s)? to|must)\b", re.IGNORECASE)
-_FORECAST = re.compile(
-    r"\b(?:prognos\w*|beräknas|bedöms|bedömer|förväntas|väntas|kommer(?:\s+\w+)?\s+att|uppskatt\w*|framskrivning\w*"
-    r"|indikerar|forecast\w*|expected|projected)\b",
-    re.IGNORECASE,
-)
 _META = re.compile(
-    r"\b(?:nedan|ovan|framgår|beskrivs|redovisas|bilaga\w*|figuren|tabellen|avsnitt\w*|kapitel\w*|sidan|sida)\b",
+    r"\b(?:nedan|ovan|nedanstående|ovanstående|figuren|tabellen|sidan|sida)\b|\b(?:framgår|beskrivs|redovisas)\s+"
+    r"(?:i\s+|av\s+)?(?:bilaga|avsnitt|kapitel|tabell|figur)\w*",
     re.IGNORECASE,
 )
 """Sentences about the document itself ("I avsnitten nedan beskrivs respektive mål")."""
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZÅÄÖ]")
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-zåäö]) \d{1,2} (?=[A-ZÅÄÖ][a-zåäö])")
+"""A footnote printed inside a passage ("… strandnära lägen 10 Luleåregionen är …"): its text starts there."""
 _GOAL_HEADER = re.compile(r"indikator|\bmål|målvärde|target|goal|objective", re.IGNORECASE)
 _BASELINE_HEADER = re.compile(r"nuläge|utfall|bokslut|utgångsläge|baseline|current|\bidag\b", re.IGNORECASE)
-
-
-def goal_cues(text: str, lang: str = "sv", *, in_goal_section: bool = False) -> tuple[str, ...]:
-    """Why ``text`` states a goal, strongest first; empty when it does not.
-
-    - ``modal``: "ska"/"skall", unless only in a purpose clause ("för att Norrbotten ska
-      utvecklas" describes why, not what);
-    - ``goal_word``: a sentence that states a goal ("målet är att", "nå målet", "mål om",
-      "målsatt"), not one that only names one ("FN:s globala hållbarhetsmål");
-    - ``target``: a bound with a number ("minst 260 000", "högst 25 %"), a change to or by
-      an amount ("öka till 25 %"), a deadline with a date ("senast 2023-12-31", "till år
-      2030") or a zero target with a year ("inga nettoutsläpp … 2045");
-    - ``need``: "behöver"/"måste"/"krävs"/"bör" with an amount or a direction
-      ("Vi behöver bli fler norrbottningar");
-    - ``goal_section``: the text stands under a heading that names goals.
-
-    Forecasts ("beräknas", "kommer att minska") only count through a modal or goal word.
-    """
-    cues = []
-    if any(not _PURPOSE.search(re.split(r"[,;:]", text[: m.start()])[-1]) for m in _MODAL.finditer(text)):
-        cues.append("modal")
-    if _GOAL_WORD.search(text):
-        cues.append("goal_word")
-    if _FORECAST.search(text):
-        return tuple(cues)
-    quantities = parse_quantities(text, lang)
-    direction = parse_direction(text)
-    dated = any(q.kind in ("year", "date") for q in quantities)
-    if direction in ("at_least", "at_most") or _CHANGE_TO.search(text) or _DEADLINE.search(text) or (
-        direction == "zero" and dated
-    ):
-        cues.append("target")
-    amounts = any(q.kind not in ("year", "date") for q in quantities)
-    if _NEED.search(text) and (amounts or direction in ("increase", "decrease")):
-        cues.append("need")
-    if in_goal_section:
-        cues.append("goal_section")
-    return tuple(cues)
 
 
 def is_goal_heading(heading: str) -> bool:
@@ -166,17 +107,9 @@ _CAPS_RUN = re.compile(
     rf"(?<![\w:])(?:{_CAPS_WORD},?\s+(?:\d+\s+)?)+{_CAPS_WORD}(?::|(?![\w:]))|(?<![\w:])[A-ZÅÄÖ]{{7,}}(?![\w:])"
 )
 """Headings and labels in capitals ("UTMANINGAR OCH ÅTGÄRDER", "INSATSOMRÅDE") inside passage text."""
-_BULLET = re.compile(r"\s*[•▪●◦]\s*")
+_BULLET = re.compile(r"\s*[•▪●◦]\s*|(?<=[:.])\s+[–-]\s+")
+"""Bullets, and dashes that open an item after a colon or a full stop ("…: – Silvermuseet tilldelas …")."""
 _QUOTES_AND_SPACE = "\"'”“’ \u00a0"
-_SHORT_INFINITIVES = frozenset({"ha", "bli", "nå", "gå", "få", "se", "stå", "bo", "ge", "dra", "ta"})
-_CLAUSE_STARTERS = frozenset(
-    {
-        "vi", "det", "den", "de", "detta", "dessa", "där", "här", "alltid", "men", "och", "i", "på", "en", "ett",
-        "alla", "som", "att", "om", "när", "för", "med", "genom", "till", "från", "samtidigt", "dessutom", "även",
-        "också", "tillsammans", "så", "då", "nu", "man", "du", "ni", "jag", "hon", "han", "många", "flera",
-    }
-)
-"""Capitalised function words that start a new sentence, not a new list item or a proper noun."""
 _CONTINUING = frozenset(
     {"och", "eller", "samt", "i", "på", "till", "för", "med", "av", "från", "mot", "om", "vid", "som", "att", "en",
      "ett", "den", "det", "de", "inom", "mellan", "över", "under"}
@@ -205,23 +138,6 @@ def _chunks(text: str) -> list[_Chunk]:
     return [c for c in chunks if _strip_edges(c.text)]
 
 
-def _is_verb_form(word: str, lang: str) -> bool:
-    """True for an infinitive or imperative ("Skapa", "Ha", "Stärk"), judged from its lemma.
-
-    The lemma lookup knows no parts of speech, so a verb is a word whose lemma ends like a
-    Swedish infinitive and is the word itself or the word plus an ending ("stärk" → "stärka").
-    """
-    lower = word.strip(",.;:").lower()
-    if lower in _CLAUSE_STARTERS:
-        return False
-    lemma = lexicon(lang).lookup(lower)
-    return (
-        lemma is not None
-        and lemma.startswith(lower)
-        and (lemma.endswith("a") or lemma in _SHORT_INFINITIVES)
-    )
-
-
 def _split_run_on_list(text: str, lang: str) -> tuple[list[str], str]:
     """Items of a list at the start of ``text`` whose lines were joined with spaces, and the text after it.
 
@@ -232,17 +148,17 @@ def _split_run_on_list(text: str, lang: str) -> tuple[list[str], str]:
     """
     first = next(iter(sentences(text, lang)), "")
     tokens = list(re.finditer(r"\S+", text[: text.find(first) + len(first)] if first else ""))
-    if not tokens or not tokens[0].group()[0].isupper() or not _is_verb_form(tokens[0].group(), lang):
+    if not tokens or not tokens[0].group()[0].isupper() or not is_verb_form(tokens[0].group(), lang):
         return [], text
     items, start = [], tokens[0].start()
     for previous, token in zip(tokens, tokens[1:]):
         word = token.group()
         if not (word[0].isupper() and previous.group()[-1].islower()) or previous.group() in _CONTINUING:
             continue
-        if _is_verb_form(word, lang):
+        if is_verb_form(word, lang):
             items.append(text[start : previous.end()])
             start = token.start()
-        elif word.lower() in _CLAUSE_STARTERS:
+        elif word.lower() in CLAUSE_STARTERS:
             items.append(text[start : previous.end()])
             return items, text[token.start() :]
     items.append(text[start : tokens[-1].end()])
@@ -266,12 +182,11 @@ def _text_candidates(passage: Passage) -> Iterable[_Candidate]:
     list: its items are goals when the lead-in names goals or the passage stands under a
     goal heading; otherwise they are read like any sentence.
     """
-    if _FOOTNOTE.match(passage.text):
-        return
     lang = passage.lang
-    in_goal_section = any(is_goal_heading(h) for h in passage.section_path)
+    # a footnote under a goal heading explains a term; only its own cues can make it a goal
+    in_goal_section = any(is_goal_heading(h) for h in passage.section_path) and not _FOOTNOTE.match(passage.text)
     lead, after_heading = "", False
-    for chunk in _chunks(passage.text):
+    for chunk in _chunks(_GLUED_FOOTNOTE.sub("\n\n", passage.text)):
         if chunk.kind in ("heading", "lead"):
             lead = chunk.text if chunk.kind == "lead" else ""
             after_heading = True
@@ -337,24 +252,43 @@ def _table_cells(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _table_candidates(passage: Passage) -> Iterable[_Candidate]:
+    """Goal cells of a table row, and its row label when the label itself states a goal.
+
+    A cell of a goal column ("Indikatorer") is a goal when it says where the indicator
+    should go: a modal, a target, a direction or a value with a year ("100 % förnybar
+    elproduktion 2040"); a cell that only names a measure is not.
+    """
     context, cells = _table_cells(passage.text)
     baseline = tuple(
         q for header, cell in cells if _BASELINE_HEADER.search(header) for q in parse_quantities(cell, passage.lang)
     )
+    label = context.split(_TABLE_PARTS)[-1] if _TABLE_PARTS in context else ""
+    label_cues = tuple(c for c in goal_cues(_clean(label), passage.lang) if c in ("modal", "target"))
+    if label_cues:
+        yield _Candidate(passage, label, "table", label_cues, context=context.rsplit(_TABLE_PARTS, 1)[0])
     for header, cell in cells:
         if not cell or _BASELINE_HEADER.search(header):
             continue
-        cues: tuple[str, ...] = ("goal_column",) if _GOAL_HEADER.search(header) else ()
-        cues += tuple(c for c in goal_cues(_clean(cell), passage.lang) if c in ("modal", "target"))
+        text = _clean(cell)
+        cues = tuple(c for c in goal_cues(text, passage.lang) if c in ("modal", "target", "need"))
+        if _GOAL_HEADER.search(header) and (cues or _states_a_target(text, passage.lang)):
+            cues = ("goal_column", *cues)
         if cues:
             yield _Candidate(passage, cell, "table", cues, context=context, baseline=baseline)
+
+
+def _states_a_target(text: str, lang: str) -> bool:
+    """A direction, or a value together with a year: what a goal cell says beyond naming a measure."""
+    quantities = parse_quantities(text, lang)
+    dated = any(q.kind in ("year", "date") for q in quantities)
+    return parse_direction(text) is not None or (dated and any(q.kind not in ("year", "date") for q in quantities))
 
 
 # --- goals --------------------------------------------------------------------------------
 
 _FOOTNOTE_MARK = re.compile(r"(?<=[a-zåäö]{3})\d{1,2}(?=[\s,.;:)]|$)|(?<=%)\d{1,2}\b")
 """Footnote marks glued to a word ("Ohälsotalet4", "nattbefolkning5,") or to "%" ("75 %3")."""
-_CUE_ORDER = ("modal", "goal_word", "target", "need", "goal_section", "goal_column", "list")
+_CUE_ORDER = ("modal", "goal_word", "target", "need", "allocation", "action", "goal_section", "goal_column", "list")
 
 
 def _strip_edges(text: str) -> str:

@@ -12,7 +12,8 @@ import numpy as np
 
 from pipeline.crosscheck.goals import Goal
 from pipeline.crosscheck.quantities import Quantity
-from pipeline.index.manifest import GOAL_VECTORS_NAME
+from pipeline.crosscheck.statements import Statement
+from pipeline.index.manifest import GOAL_VECTORS_NAME, STATEMENT_VECTORS_NAME
 from pipeline.search.hybrid import SearchIndex
 
 TUPLE_FIELDS = ("section_path", "pages", "page_labels", "years", "cues", "passage_ids")
@@ -47,3 +48,23 @@ def stored_goals(index: SearchIndex) -> tuple[list[Goal], np.ndarray]:
     per version; the two most recent versions stay cached across a switch)."""
     goals = [goal_from_json(text) for text in index.store.goal_rows()]
     return goals, np.load(index.directory / GOAL_VECTORS_NAME, mmap_mode="r")
+
+
+def statement_rows(statements: Iterable[Statement]) -> list[tuple[str, str]]:
+    """(doc_id, JSON) rows for `pipeline.index.store.write_statement_rows`."""
+    return [(s.doc_id, json.dumps(asdict(s), ensure_ascii=False)) for s in statements]
+
+
+def statement_from_json(text: str) -> Statement:
+    data = json.loads(text)
+    return Statement(**{**data, "section_path": tuple(data["section_path"])})
+
+
+@lru_cache(maxsize=2)
+def stored_statements(index: SearchIndex) -> tuple[list[Statement], np.ndarray]:
+    """Every sentence, list item, table row and heading of a served version with its page, and
+    their vectors (the cross-check's evidence); empty for a version built before them."""
+    path = index.directory / STATEMENT_VECTORS_NAME
+    if not path.exists():
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [statement_from_json(t) for t in index.store.statement_rows()], np.load(path, mmap_mode="r")

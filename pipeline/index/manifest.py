@@ -15,12 +15,13 @@ from pipeline.hashing import file_sha256
 
 FAISS_NAME = "vectors.faiss"
 GOAL_VECTORS_NAME = "goals.npy"
+STATEMENT_VECTORS_NAME = "statements.npy"
 BM25_NAME = "bm25"
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "styrdok.sqlite"
 ROW_DOC_NAME = "row_doc.npy"
 ROW_LANG_NAME = "row_lang.npy"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 """Bumped when the files change shape; an index of another format is rebuilt on ingest."""
 
 def checksums(directory: Path) -> dict[str, str]:

@@ -223,6 +223,35 @@ def read_goal_rows(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT goal_json FROM goals ORDER BY row")]
 
 
+STATEMENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS statements (
+    row INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    statement_json TEXT NOT NULL
+);
+"""
+
+
+def write_statement_rows(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
+    """Store the cross-check's evidence statements as (doc_id, JSON) in row order (row i + 1 ↔
+    row i of the statement vectors); `pipeline.crosscheck.stored` reads them back."""
+    conn.executescript(STATEMENTS_SCHEMA)
+    conn.executemany("INSERT INTO statements (doc_id, statement_json) VALUES (?, ?)", list(rows))
+
+
+def read_statement_rows(conn: sqlite3.Connection) -> list[str]:
+    """The stored statements' JSON in row order; none in a version built before statements existed."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'statements'").fetchone():
+        return []
+    return [r[0] for r in conn.execute("SELECT statement_json FROM statements ORDER BY row")]
+
+
+def page_texts(conn: sqlite3.Connection, doc_id: str) -> dict[int, tuple[str | None, str]]:
+    """(printed label, text) of each page of one document, by page number."""
+    rows = conn.execute("SELECT page, label, text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,))
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
 def document_ids(conn: sqlite3.Connection) -> list[str]:
     """Every document's id in insertion order."""
     return [r[0] for r in conn.execute("SELECT doc_id FROM documents ORDER BY rowid").fetchall()]
@@ -313,6 +342,9 @@ class StoreReader:
 
     def goal_rows(self) -> list[str]:
         return read_goal_rows(self.conn)
+
+    def statement_rows(self) -> list[str]:
+        return read_statement_rows(self.conn)
 
     def close(self) -> None:
         self.conn.close()

@@ -23,12 +23,13 @@ import numpy as np
 
 from pipeline.config import EXACT_INDEX_LIMIT, Limits
 from pipeline.crosscheck.goals import Goal, extract_goals
-from pipeline.crosscheck.stored import goal_rows
+from pipeline.crosscheck.statements import Statement, statements_of
+from pipeline.crosscheck.stored import goal_rows, statement_rows
 from pipeline.embed.embedder import Embedder
 from pipeline.extract.document import EXTRACTOR_VERSION, extract_document
 from pipeline.index.build import write_search_files
 from pipeline.index.files import FileStore
-from pipeline.index.manifest import DB_NAME, FORMAT_VERSION, GOAL_VECTORS_NAME
+from pipeline.index.manifest import DB_NAME, FORMAT_VERSION, GOAL_VECTORS_NAME, STATEMENT_VECTORS_NAME
 from pipeline.index.manifest import read_manifest as read_index_manifest
 from pipeline.index.store import (
     EmbeddingCache,
@@ -36,9 +37,11 @@ from pipeline.index.store import (
     copy_documents,
     count_passages,
     document_ids,
+    page_texts,
     passages_of,
     write_document,
     write_goal_rows,
+    write_statement_rows,
 )
 from pipeline.index.vectors import IndexedPassage, embedding_units, indexed_passages
 from pipeline.index.versions import IndexVersions
@@ -217,11 +220,12 @@ class _Batch:
     def _goals(self, build_dir: Path) -> None:
         with _timed(self.report, "goals"):
             self.listener.stage("goals", 1)
-            goals = _extract_goals(build_dir / DB_NAME)
-            goal_vectors, _ = self.embedder.encode_passages(
-                [g.text for g in goals], EmbeddingCache(self.index_dir / CACHE_NAME), as_queries=True
-            )
+            goals, statements = _extract_goals(build_dir / DB_NAME)
+            cache = EmbeddingCache(self.index_dir / CACHE_NAME)
+            goal_vectors, _ = self.embedder.encode_passages([g.text for g in goals], cache, as_queries=True)
             np.save(build_dir / GOAL_VECTORS_NAME, goal_vectors)
+            statement_vectors, _ = self.embedder.encode_passages([s.text for s in statements], cache, as_queries=True)
+            np.save(build_dir / STATEMENT_VECTORS_NAME, statement_vectors)
             self.listener.advance(1)
 
     def _index(self, build_dir: Path, passages: list[IndexedPassage], vectors: np.ndarray, owners: list[int]) -> None:
@@ -240,11 +244,19 @@ def _reusable(manifest: dict | None, embedder: Embedder) -> bool:
     return manifest is not None and manifest.get("format") == FORMAT_VERSION and manifest.get("model") == embedder.model_id
 
 
-def _extract_goals(db: Path) -> list[Goal]:
-    """Goal statements of every document, stored beside the passages for the cross-check."""
+def _extract_goals(db: Path) -> tuple[list[Goal], list[Statement]]:
+    """Goal statements and evidence statements (every sentence, item, row and heading with
+    its page) of every document, stored beside the passages for the cross-check."""
     with connect(db) as conn:
         goals: list[Goal] = []
+        statements: list[Statement] = []
         for doc_id in document_ids(conn):
-            goals.extend(extract_goals(passages_of(conn, doc_id)))
+            passages = passages_of(conn, doc_id)
+            goals.extend(extract_goals(passages))
+            pages = page_texts(conn, doc_id)
+            texts = {page: text for page, (_, text) in pages.items()}
+            labels = {page: label for page, (label, _) in pages.items()}
+            statements.extend(statements_of(passages, texts, labels))
         write_goal_rows(conn, goal_rows(goals))
-    return goals
+        write_statement_rows(conn, statement_rows(statements))
+    return goals, statements

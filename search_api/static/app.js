@@ -436,6 +436,12 @@
       });
     }
 
+    function sortByConfidence() {
+      var rows = Array.prototype.slice.call(tbody.rows);
+      rows.sort(function (a, b) { return Number(b.getAttribute("data-confidence")) - Number(a.getAttribute("data-confidence")); });
+      rows.forEach(function (tr) { tbody.appendChild(tr); });
+    }
+
     function render(data) {
       current = data;
       shown = "";
@@ -448,17 +454,24 @@
         b.addEventListener("click", function () { filterRows(rel); });
         counts.appendChild(b);
       });
+      var sorter = el("button", { type: "button", className: "secondary", text: t("sort_confidence") });
+      sorter.addEventListener("click", sortByConfidence);
+      counts.appendChild(sorter);
       data.rows.forEach(function (row) {
         var g = row.goal, e = row.evidence;
         var cells = [
           citation(g.text, g.section_path, g.page, g.page_label, g.link, null),
-          relationBadge(row.relation),
+          el("div", null, [
+            relationBadge(row.relation),
+            el("p", { className: "muted confidence", text: t("confidence") + " " + Math.round((row.confidence || 0) * 100) + " %" }),
+          ]),
           numbersNode(row.compared),
           e ? citation(e.text, e.section_path, e.page, e.page_label, e.link, e.document && e.document.title)
             : el("p", { className: "muted", text: t("no_evidence") }),
-          el("p", { text: row.note || "" }),
+          el("p", { text: (row.explanation && row.explanation[UI]) || row.note || "" }),
         ];
-        tbody.appendChild(el("tr", { className: "rel-row-" + row.relation, "data-relation": row.relation },
+        tbody.appendChild(el("tr", { className: "rel-row-" + row.relation, "data-relation": row.relation,
+          "data-confidence": String(row.confidence || 0) },
           cells.map(function (c, i) { return el("td", { "data-label": heads[i] }, [c]); })));
       });
       result.hidden = false;
@@ -476,12 +489,15 @@
     function run() {
       clear(status);
       result.hidden = true;
-      if (source.value === target.value) {
+      var chosen = Array.prototype.filter.call(target.options, function (o) { return o.selected; })
+        .map(function (o) { return o.value; });
+      if (!chosen.length || chosen.indexOf(source.value) >= 0) {
         showError(status, t("compare_same"));
         target.focus();
         return;
       }
-      var p = new URLSearchParams({ source: source.value, target: target.value });
+      var p = new URLSearchParams({ source: source.value });
+      chosen.forEach(function (v) { p.append("target", v); });
       window.history.replaceState(null, "", window.location.pathname + "?" + p.toString());
       setToggle(p);
       status.appendChild(el("p", { className: "searching", text: t("compare_running") }));
@@ -490,7 +506,7 @@
       api("/compare", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ source: source.value, targets: [target.value] }),
+        body: JSON.stringify({ source: source.value, targets: chosen }),
       }).then(function (r) {
         button.disabled = false;
         form.removeAttribute("aria-busy");

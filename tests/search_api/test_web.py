@@ -237,8 +237,9 @@ def test_cross_check(server: Any, page: Any, screenshots: Path) -> None:
     labels = {"Stämmer", "Delvis", "Motsäger", "Saknas"}
     for i in range(rows.count()):
         row = rows.nth(i)
-        relation = row.locator("td").nth(1).inner_text().strip()
+        relation = row.locator("td").nth(1).locator(".relation").inner_text().strip()
         assert relation.split(" ", 1)[-1] in labels, relation  # a word, not only a colour
+        assert "Säkerhet" in row.locator("td").nth(1).inner_text()  # each row shows its confidence
         goal_link = row.locator("td").nth(0).locator("a").first.get_attribute("href")
         assert re.fullmatch(rf"/documents/{re.escape(source['id'])}/file(#page=\d+)?", goal_link), goal_link
         evidence = row.locator("td").nth(3).locator("a")

@@ -1,85 +1,159 @@
-"""Cross-check: the relation rules on hand-made goals, and the real comparison of RUS 2030
-with the strategic plan against the development examples."""
+"""Cross-check: the decision rules, indicator-before-numbers on real statements, and the real
+comparison of the corpus documents against the development examples."""
 
 import json
+import time
 
+import numpy as np
 import pytest
 
-from pipeline.crosscheck.compare import ABSENT_SCORE, AGREE_SCORE, Match, compare, judge
+from pipeline.crosscheck.compare import (
+    Features,
+    Thresholds,
+    compare,
+    decide,
+    number_match,
+)
 from pipeline.crosscheck.evaluate import evaluate_compare
-from pipeline.crosscheck.goals import Goal
-from pipeline.crosscheck.quantities import parse_quantities, parse_years
+from pipeline.crosscheck.evidence import EvidenceIndex
+from pipeline.crosscheck.goal_structure import structure
+from pipeline.crosscheck.statements import Statement, locate_page
+from pipeline.errors import CompareError, StyrdokError
 from tests.helpers import SHARED
 
-
-def _goal(text: str, doc: str = "src", page: int = 1) -> Goal:
-    return Goal(
-        goal_id=text,
-        doc_id=doc,
-        passage_id=text,
-        text=text,
-        section_path=("Mål",),
-        pages=(page,),
-        page_labels=(str(page),),
-        quantities=tuple(parse_quantities(text)),
-        years=tuple(parse_years(text)),
-        direction=None,
-        source="sentence",
-    )
+RUS = "rus-2030.pdf"
+PLAN = "strategisk-plan-2023-2025.pdf"
+PRESS = "pressmeddelande-2025-12-03.pdf"
 
 
-GOAL = _goal("Vi ska vara minst 260 000 invånare i Norrbotten år 2030.")
+def _statement(text: str, page: int = 1) -> Statement:
+    return Statement("tgt", text, page, str(page), "sentence", ("Mål",), f"p{page}", "sv")
 
 
-def test_same_number_and_year_agrees() -> None:
-    target = _goal("Målet är minst 260 000 invånare i Norrbotten till år 2030.", "tgt", 10)
-    check = judge(GOAL, [Match(target, ABSENT_SCORE + 0.01)])
-    assert check.relation == "agrees"
-    assert check.compared[0].same and check.evidence is not None and check.evidence.goal.pages == (10,)
+def _numbers(goal: str, *targets: str) -> tuple[str | None, str]:
+    """The number comparison of a goal against target statements (the target's only text)."""
+    statements = [_statement(t, i + 1) for i, t in enumerate(targets)]
+    index = EvidenceIndex(statements, np.zeros((len(statements), 4), dtype=np.float32))
+    candidates = index.candidates(np.zeros(4, dtype=np.float32), structure(goal).indicator, ["tgt"], 10)
+    outcome, candidate, _ = number_match(structure(goal), candidates, index)
+    return outcome, candidate.statement.text if candidate else ""
 
 
-def test_other_number_conflicts_and_shows_both() -> None:
-    target = _goal("Målet är minst 250 000 invånare i Norrbotten till år 2030.", "tgt")
-    check = judge(GOAL, [Match(target, ABSENT_SCORE + 0.01)])
-    assert check.relation == "conflicts"
-    assert "260 000" in check.compared[0].goal and "250 000" in check.compared[0].target
+def test_same_number_and_year_agree() -> None:
+    outcome, _ = _numbers("Vi ska vara minst 260 000 invånare i Norrbotten år 2030.",
+                          "Målet är minst 260 000 norrbottningar till 2030.")
+    assert outcome == "same"
 
 
-def test_other_year_conflicts() -> None:
-    target = _goal("Målet är minst 260 000 invånare i Norrbotten till år 2035.", "tgt")
-    check = judge(GOAL, [Match(target, ABSENT_SCORE + 0.01)])
-    assert check.relation == "conflicts" and "year" in check.note
+def test_net_zero_with_another_year_conflicts() -> None:
+    goal = "Vi arbetar för de nationella målen, där Sverige år 2050 inte ska ha några nettoutsläpp av växthusgaser."
+    outcome, text = _numbers(goal, "Norrbotten bidrar till en omställning fossilfritt och klimatneutralt 2045.")
+    assert (outcome, text) == ("other", "Norrbotten bidrar till en omställning fossilfritt och klimatneutralt 2045.")
+    same, _ = _numbers("Inga nettoutsläpp av växthusgaser 2045 (max 15 % kvar kan hanteras via kompensation).",
+                       "Norrbotten bidrar till en omställning fossilfritt och klimatneutralt 2045.")
+    assert same == "same"
 
 
-def test_no_number_in_target_is_partial() -> None:
-    target = _goal("Norrbottens invånare ska bli fler.", "tgt")
-    assert judge(GOAL, [Match(target, ABSENT_SCORE + 0.01)]).relation == "partial"
+@pytest.mark.parametrize(
+    ("goal", "target"),
+    [
+        # a reduction by 70 % and climate neutrality are different indicators
+        ("Växthusgasutsläpp från inrikes transporter ska minska med minst 70 % senast år 2030 (jmf 2010)",
+         "Norrbotten bidrar till en omställning fossilfritt och klimatneutralt 2045."),
+        # jobs and net migration are both counts of people, of different things
+        ("Norrbotten behöver 51 000 anställningar fram till och med år 2030.",
+         "Det krävs ett flyttnetto där befolkningen ökar med ca 1200 personer per år fram till 2030."),
+        ("Vi ska vara minst 260 000 invånare i Norrbotten år 2030.",
+         "Befolkningen ökar med ca 1200 personer per år fram till 2030."),
+    ],
+)
+def test_numbers_of_different_indicators_are_never_compared(goal: str, target: str) -> None:
+    assert _numbers(goal, target)[0] is None
 
 
-def test_nothing_close_is_absent() -> None:
-    target = _goal("Vården ska vara tillgänglig.", "tgt")
-    check = judge(GOAL, [Match(target, ABSENT_SCORE - 0.01)])
-    assert check.relation == "absent" and check.evidence is None
+@pytest.mark.parametrize(
+    ("features", "relation"),
+    [
+        (Features(0.5, True, "same"), "agrees"),
+        (Features(0.5, True, "other"), "conflicts"),
+        (Features(0.90, False, None), "absent"),
+        (Features(0.95, True, None), "partial"),  # a number the targets do not repeat
+        (Features(1.10, True, None), "partial"),
+        (Features(0.95, False, None), "partial"),
+        (Features(1.10, False, None), "agrees"),
+    ],
+)
+def test_decision(features: Features, relation: str) -> None:
+    assert decide(features, Thresholds(absent=0.93, agree=1.02)) == relation
 
 
-def test_goal_without_numbers_agrees_only_when_restated() -> None:
-    goal = _goal("Skapa hållbar tillgänglighet")
-    target = _goal("Regionen ska skapa hållbar tillgänglighet.", "tgt")
-    assert judge(goal, [Match(target, AGREE_SCORE)]).relation == "agrees"
-    assert judge(goal, [Match(target, (ABSENT_SCORE + AGREE_SCORE) / 2)]).relation == "partial"
+def test_a_statement_cites_the_page_it_starts_on() -> None:
+    pages = {18: "… slutet av sidan.\nKultur och idrott", 19: "Civilsamhället och kulturen är starkt och\nlevande."}
+    keys = {p: "".join(ch for ch in t.casefold() if ch.isalnum()) for p, t in pages.items()}
+    assert locate_page("Civilsamhället och kulturen är starkt och levande.", (18, 19), keys) == 19
+    assert locate_page("Något som inte står någonstans.", (18, 19), keys) == 18
+
+
+# --- the corpus -----------------------------------------------------------------------------
+
+
+def _ids(searcher) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {info.file_name: doc_id for doc_id, info in searcher.index.documents.items()}
+
+
+DEV_RIGHT = 23
+"""Examples of crosscheck_dev.json right (relation and page): 25 measured (README), minus a margin
+of 2 for index differences. Far below the issue's 90 % target: see README."""
+DEV_RELATION_RIGHT = 26
+"""Relation right: 28 measured, minus 2."""
 
 
 @pytest.mark.slow
 def test_development_examples(searcher) -> None:  # type: ignore[no-untyped-def]
     examples = json.loads((SHARED / "eval" / "crosscheck_dev.json").read_text(encoding="utf-8"))
     report = evaluate_compare(searcher, examples)
-    assert report["right"] >= 4, report["examples"]
+    assert report["n"] == len(examples) == 41
+    assert report["right"] >= DEV_RIGHT, [r for r in report["examples"] if not r["right"]]
+    assert report["relation_right"] >= DEV_RELATION_RIGHT
+    assert sum(sum(row.values()) for row in report["confusion"].values()) == 41
 
 
 @pytest.mark.slow
-def test_rus_against_the_plan_is_interactive(searcher) -> None:  # type: ignore[no-untyped-def]
-    ids = {info.file_name: doc_id for doc_id, info in searcher.index.documents.items()}
-    result = compare(searcher, ids["rus-2030.pdf"], [ids["strategisk-plan-2023-2025.pdf"]])
-    assert len(result.checks) > 20
-    assert set(result.counts()) == {"agrees", "partial", "conflicts", "absent"}
-    assert result.seconds < 30  # generous here; the README quotes the measured time
+def test_rus_against_the_plan_reports_the_net_zero_conflict_fast(searcher) -> None:  # type: ignore[no-untyped-def]
+    ids = _ids(searcher)
+    started = time.perf_counter()
+    result = compare(searcher, ids[RUS], [ids[PLAN]])
+    first = time.perf_counter() - started
+    conflicts = [c for c in result.checks if c.relation == "conflicts"]
+    net_zero = [c for c in conflicts if "2050" in c.goal.text and "nettoutsläpp" in c.goal.text]
+    assert net_zero, [c.goal.text for c in conflicts]
+    check = net_zero[0]
+    assert 6 in check.goal.pages and check.evidence is not None and check.evidence.statement.page == 19
+    assert "2045" in check.explanation.sv and "2050" in check.explanation.sv
+    assert len(conflicts) <= 3  # genuine conflicts are rare
+    assert first < 30  # first call builds the evidence index; the README gives the measured time
+    started = time.perf_counter()
+    compare(searcher, ids[RUS], [ids[PLAN]])
+    assert time.perf_counter() - started < 1  # cached per index version
+
+
+@pytest.mark.slow
+def test_one_source_against_several_targets(searcher) -> None:  # type: ignore[no-untyped-def]
+    ids = _ids(searcher)
+    result = compare(searcher, ids[PRESS], [ids[RUS], ids[PLAN]])
+    cited = {c.evidence.statement.doc_id for c in result.checks if c.evidence is not None}
+    assert cited <= {ids[RUS], ids[PLAN]} and cited
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["same", "unknown", "no goals"])
+def test_what_cannot_be_compared_is_a_clear_error(searcher, case: str) -> None:  # type: ignore[no-untyped-def]
+    ids = _ids(searcher)
+    source, targets = {
+        "same": (ids[RUS], [ids[RUS]]),
+        "unknown": ("0" * 64, [ids[PLAN]]),
+        "no goals": (ids["about-region-norrbotten.html"], [ids[PLAN]]),
+    }[case]
+    with pytest.raises(StyrdokError, match=r"cannot also be a target|no indexed document|states no goals") as error:
+        compare(searcher, source, targets)
+    assert isinstance(error.value, CompareError) == (case != "unknown")

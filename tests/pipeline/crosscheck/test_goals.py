@@ -159,7 +159,8 @@ def test_goal_counts_are_sane() -> None:
     doc = corpus_document(RUS)
     assert 40 <= len(goals_of(RUS)) <= 200
     assert 40 <= len(goals_of(PLAN)) <= 300
-    assert len(goals_of(RUS)) < len([p for p in doc.passages if p.kind == "text"]) * 2
+    # the RUS lists its proposed actions after every chapter: up to three goals per text passage
+    assert len(goals_of(RUS)) < len([p for p in doc.passages if p.kind == "text"]) * 3
 
 
 def test_every_goal_cites_its_passages() -> None:
@@ -209,16 +210,29 @@ def test_run_on_list_after_a_goal_lead_in() -> None:
     ]
 
 
-def test_action_proposals_are_no_goal_list() -> None:
-    text = "FÖRSLAG TILL ÅTGÄRDER Utveckla samarbetet i länet Stärk varumärket Vi behöver bli fler invånare."
-    assert [g.text for g in extract_goals([passage(text)])] == ["Vi behöver bli fler invånare."]
+def test_action_proposals_are_goals() -> None:
+    """An action list item states an intended outcome (goal_sentences.jsonl labels them goals)."""
+    text = "FÖRSLAG TILL ÅTGÄRDER Utveckla samarbetet i länet Stärk länets varumärke utomlands Vi behöver bli fler invånare."
+    assert [g.text for g in extract_goals([passage(text)])] == [
+        "Utveckla samarbetet i länet", "Stärk länets varumärke utomlands", "Vi behöver bli fler invånare.",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "cues"),
     [
         ("Regionen ska skapa hållbar tillväxt.", ("modal",)),
-        ("Det övergripande målet är att kvinnor och män ska ha samma makt.", ("modal", "goal_word")),
+        ("Det övergripande målet är att kvinnor och män ska ha samma makt.", ("goal_word",)),
+        ("Vi vill att detta ska vara i Norrbotten.", ("modal",)),
+        ("Nu tar regionen nästa steg med en plan som ska möta utmaningar.", ()),
+        ("Den regionala utvecklingsstrategin beskriver hur Norrbotten ska utvecklas.", ()),
+        ("Andel arbetsgivare som upplevt arbetskraftsbrist ska minska.", ("modal",)),
+        ("Om så sker ska det negativa resultatet återställas inom tre kalenderår.", ()),
+        ("Idrottens mål är att idrott ska vara till för alla.", ()),
+        ("Utrikesföddas position på arbetsmarknaden måste stärkas.", ("need",)),
+        ("Vi måste vänja oss vid att det okända är det nya normala.", ()),
+        ("Skapa förutsättningar för ökad gång- och cykeltrafik", ("action",)),
+        ("Silvermuseet tilldelas ett utökat verksamhetsstöd om 600 000 kr.", ("allocation",)),
         ("I regionen är balanskravsresultatet målsatt till minst 1% av skatteintäkterna.", ("goal_word", "target")),
         ("Tillgängligheten till sjukvården måste öka.", ("need",)),
         ("Jämställdhet är en nödvändighet för att Norrbotten ska utvecklas.", ()),

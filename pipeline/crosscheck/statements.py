@@ -1,0 +1,117 @@
+"""Every statement of a document, each with the exact page it stands on: the evidence units.
+
+A goal may be restated anywhere in a target: in running text that is not phrased as a
+goal, in a list item, a table row or a section heading ("Smart specialisering och breddat
+näringsliv"). The cross-check therefore judges single statements, not passages of ~180
+words, and cites the page of the statement itself: a passage that starts at the bottom of
+page 18 cites 18, but its sentence "Civilsamhället och kulturen är starkt …" stands on 19.
+
+The page is found by looking up the statement's opening words in the text of the pages
+its passage spans, compared on letters and digits only (line breaks, hyphenation and
+spacing differ between a passage and its page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from pipeline.crosscheck.goal_cues import CLAUSE_STARTERS, is_verb_form
+from pipeline.records import Passage
+from pipeline.text.nlp import sentences
+
+MIN_WORDS = 3
+"""Shorter pieces ("Sida 5", a lone label) say nothing a goal could be checked against."""
+MAX_WORDS = 90
+"""Longer "sentences" are lists that lost their breaks; they are cut into items first."""
+KEY_CHARS = (40, 20, 10)
+"""Opening characters looked up on the pages, longest first (a shorter key survives an
+extraction difference further into the sentence)."""
+
+_BULLET = re.compile(r"\s*[•▪●◦]\s*|(?<=[:.])\s+[–-]\s+")
+_CAPS_HEADING = re.compile(r"(?<![\w:])(?:[A-ZÅÄÖ][A-ZÅÄÖ\-]+,?\s+){1,}[A-ZÅÄÖ][A-ZÅÄÖ\-]+:?(?![\w])")
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-zåäö]) \d{1,2} (?=[A-ZÅÄÖ][a-zåäö])")
+_NOT_KEY = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence, list item, table row or heading of a document, with its own page."""
+
+    doc_id: str
+    text: str
+    page: int | None
+    page_label: str | None
+    kind: str
+    """``sentence``, ``item``, ``table`` or ``heading``."""
+    section_path: tuple[str, ...]
+    passage_id: str
+    lang: str
+
+
+def _key(text: str) -> str:
+    return _NOT_KEY.sub("", text.casefold())
+
+
+def locate_page(text: str, pages: Sequence[int], page_keys: Mapping[int, str]) -> int | None:
+    """The page of ``pages`` on which ``text`` starts (the first one when it cannot tell)."""
+    if len(pages) <= 1:
+        return pages[0] if pages else None
+    key = _key(text)
+    for length in KEY_CHARS:
+        found = [p for p in pages if key[:length] and key[:length] in page_keys.get(p, "")]
+        if len(found) == 1:
+            return found[0]
+    return pages[0]
+
+
+def _items(text: str, lang: str) -> list[str]:
+    """A run of list lines joined with spaces ("Skapa … Öka andelen …"), cut before each
+    capitalised verb form that follows a lower-case word; other text stays whole."""
+    tokens = list(re.finditer(r"\S+", text))
+    if not tokens or not is_verb_form(tokens[0].group(), lang):
+        return [text]
+    cuts = [0]
+    for previous, token in zip(tokens, tokens[1:]):
+        word = token.group()
+        if word[0].isupper() and previous.group()[-1].islower() and (
+            is_verb_form(word, lang) or word.lower() in CLAUSE_STARTERS
+        ):
+            cuts.append(token.start())
+    return [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)])]
+
+
+def _pieces(text: str, lang: str) -> Iterable[tuple[str, str]]:
+    """(kind, text) of the sentences and list items of a text passage."""
+    text = _GLUED_FOOTNOTE.sub("\n\n", text)
+    for chunk in _BULLET.split(text):
+        for part in _CAPS_HEADING.split(chunk):
+            for sentence in sentences(part, lang):
+                items = _items(sentence, lang)
+                kind = "item" if len(items) > 1 or len(sentence.split()) > MAX_WORDS else "sentence"
+                yield from ((kind if len(items) > 1 else "sentence", item) for item in items)
+
+
+def statements_of(passages: Sequence[Passage], page_texts: Mapping[int, str],
+                  labels: Mapping[int, str | None]) -> list[Statement]:
+    """Statements of one document's passages in reading order, headings included once each."""
+    page_keys = {page: _key(text) for page, text in page_texts.items()}
+    found: list[Statement] = []
+    headings: set[str] = set()
+    for p in sorted(passages, key=lambda p: p.ordinal):
+        for depth, heading in enumerate(p.section_path):
+            if heading not in headings and len(heading.split()) >= 2:
+                headings.add(heading)
+                page = locate_page(heading, p.pages, page_keys)
+                found.append(Statement(p.doc_id, heading, page, labels.get(page or 0), "heading",
+                                       p.section_path[: depth + 1], p.passage_id, p.lang))
+        pieces = [("table", p.text)] if p.kind == "table" else _pieces(p.text, p.lang)
+        for kind, text in pieces:
+            text = " ".join(text.split())
+            if len(text.split()) < MIN_WORDS:
+                continue
+            page = locate_page(text, p.pages, page_keys)
+            found.append(Statement(p.doc_id, text, page, labels.get(page or 0), kind, p.section_path,
+                                   p.passage_id, p.lang))
+    return found
