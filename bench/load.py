@@ -5,6 +5,12 @@ server (uvicorn, separate process) on a free 127.0.0.1 port against the current 
 (`STYRDOK_INDEX_DIR`, default var/index), sends a fixed number of search requests drawn
 from the development queries at a fixed concurrency, stops by itself, and writes
 throughput, error count and p50/p95/p99 latency to `bench/results_load.json`.
+
+`--hostile` runs the searches twice against one server, idle and then beside the hostile mix of
+`bench.hostile` (oversize chunked bodies, maximal batches, slow clients), and writes the two
+p95s, their ratio, the server's peak resident memory and every status seen to
+`bench/results_load_hostile.json`. Limits come from the environment (`STYRDOK_*`), as for a
+real server.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pipeline.config import PROJECT_ROOT
 
 QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 RESULTS = Path(__file__).resolve().parent / "results_load.json"
+HOSTILE_RESULTS = Path(__file__).resolve().parent / "results_load_hostile.json"
 
 
 def free_port() -> int:
@@ -75,11 +82,65 @@ async def _load(url: str, queries: list[str], requests: int, concurrency: int) -
         return latencies, errors, time.perf_counter() - started
 
 
+def summary(latencies: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(percentile(latencies, 50), 1),
+        "p95": round(percentile(latencies, 95), 1),
+        "p99": round(percentile(latencies, 99), 1),
+        "mean": round(statistics.fmean(latencies), 1),
+    }
+
+
+async def _idle_then_hostile(url: str, pid: int, queries: list[str], requests: int, concurrency: int) -> dict:
+    from bench.hostile import HostileTally, hostile_mix, rss_mb
+
+    idle, idle_errors, _ = await _load(url, queries, requests, concurrency)
+    idle_rss = rss_mb(pid)
+    tally, stop = HostileTally(), asyncio.Event()
+    mix = asyncio.create_task(hostile_mix(url, pid, queries, tally, stop))
+    await asyncio.sleep(2)  # the mix is under way before the measured searches start
+    busy, busy_errors, seconds = await _load(url, queries, requests, concurrency)
+    stop.set()
+    await asyncio.wait_for(mix, 180)
+    for status in idle_errors + busy_errors:
+        tally.note("search", status)
+    return {
+        "requests": requests,
+        "concurrency": concurrency,
+        "idle_latency_ms": summary(idle),
+        "hostile_latency_ms": summary(busy),
+        "p95_ratio": round(percentile(busy, 95) / percentile(idle, 95), 2),
+        "search_errors": len(idle_errors) + len(busy_errors),
+        "server_5xx": tally.server_errors,
+        "server_rss_mb": {"idle": round(idle_rss), "peak": round(tally.peak_rss_mb)},
+        "hostile_seconds": round(seconds, 1),
+        "statuses": dict(sorted(tally.statuses.items())),
+    }
+
+
+def hostile(queries: list[str], requests: int, concurrency: int) -> None:
+    port = free_port()
+    server = start_server(port)
+    try:
+        result = asyncio.run(_idle_then_hostile(f"http://127.0.0.1:{port}", server.pid, queries, requests, concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    HOSTILE_RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    if result["server_5xx"] or result["search_errors"]:
+        raise typer.Exit(1)
+
+
 def main(
     requests: int = typer.Option(2000, help="Total number of search requests."),
     concurrency: int = typer.Option(8, help="Requests in flight at once."),
+    hostile_mix: bool = typer.Option(False, "--hostile", help="Idle, then beside a hostile mix (bench.hostile)."),
 ) -> None:
     queries = [json.loads(line)["query"] for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if hostile_mix:
+        hostile(queries, requests, concurrency)
+        return
     port = free_port()
     server = start_server(port)
     try:
@@ -93,12 +154,7 @@ def main(
         "errors": len(errors),
         "seconds": round(seconds, 2),
         "throughput_rps": round(requests / seconds, 1),
-        "latency_ms": {
-            "p50": round(percentile(latencies, 50), 1),
-            "p95": round(percentile(latencies, 95), 1),
-            "p99": round(percentile(latencies, 99), 1),
-            "mean": round(statistics.fmean(latencies), 1),
-        },
+        "latency_ms": summary(latencies),
     }
     RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(json.dumps(result, indent=2))
