@@ -1,6 +1,6 @@
 """Hostile mix for `bench.load --hostile` (loopback only, bounded in count and time).
 
-Beside the normal searches of `bench.load` (client 127.0.0.1) it runs, each from its own
+Beside the normal searches of `bench.load` (one client per worker, 127.0.1.N) it runs, each from its own
 loopback address so per-client limits apply to it alone:
 
 - 127.0.0.2 maximal legal batches: 20 queries, as many characters and results as the batch
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from pipeline.config import MAX_BATCH, MAX_BATCH_CHARS, MAX_BATCH_RESULTS
+from pipeline.config import MAX_BATCH, get_settings
 
 OVERSIZE_BYTES = 2 * 1024 * 1024
 """Each oversize body: 32 times the body limit."""
@@ -61,9 +61,11 @@ async def watch_memory(pid: int, tally: HostileTally, stop: asyncio.Event) -> No
 
 
 def maximal_batch(queries: list[str]) -> dict:
-    per_query = MAX_BATCH_CHARS // MAX_BATCH
+    """The costliest batch the server's settings (`STYRDOK_MAX_BATCH_*`) accept."""
+    settings = get_settings()
+    per_query = min(settings.max_batch_chars // MAX_BATCH, 1000)
     texts = [(" ".join(queries[i:] + queries) * 10)[:per_query] for i in range(MAX_BATCH)]
-    return {"queries": [{"q": text, "k": MAX_BATCH_RESULTS // MAX_BATCH} for text in texts]}
+    return {"queries": [{"q": text, "k": min(settings.max_batch_results // MAX_BATCH, 100)} for text in texts]}
 
 
 async def batches(url: str, queries: list[str], tally: HostileTally, stop: asyncio.Event, in_flight: int) -> None:

@@ -60,13 +60,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def _load(url: str, queries: list[str], requests: int, concurrency: int) -> tuple[list[float], list[str], float]:
+async def _load(
+    url: str, queries: list[str], requests: int, concurrency: int, spread: bool = False
+) -> tuple[list[float], list[str], float]:
+    """`requests` searches, `concurrency` at a time; with `spread` each worker is its own client
+    (loopback address 127.0.1.N), as separate users are, so per-client limits apply to each."""
     latencies: list[float] = []
     errors: list[str] = []
     counter = iter(range(requests))
-    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
 
-        async def worker() -> None:
+    async def worker(n: int) -> None:
+        transport = httpx.AsyncHTTPTransport(local_address=f"127.0.1.{n + 1}" if spread else "127.0.0.1")
+        async with httpx.AsyncClient(base_url=url, timeout=60, transport=transport) as client:
             for i in counter:
                 started = time.perf_counter()
                 try:
@@ -77,9 +82,9 @@ async def _load(url: str, queries: list[str], requests: int, concurrency: int) -
                     errors.append(type(exc).__name__)
                 latencies.append((time.perf_counter() - started) * 1000)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return latencies, errors, time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
+    return latencies, errors, time.perf_counter() - started
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
@@ -94,12 +99,12 @@ def summary(latencies: list[float]) -> dict[str, float]:
 async def _idle_then_hostile(url: str, pid: int, queries: list[str], requests: int, concurrency: int) -> dict:
     from bench.hostile import HostileTally, hostile_mix, rss_mb
 
-    idle, idle_errors, _ = await _load(url, queries, requests, concurrency)
+    idle, idle_errors, _ = await _load(url, queries, requests, concurrency, spread=True)
     idle_rss = rss_mb(pid)
     tally, stop = HostileTally(), asyncio.Event()
     mix = asyncio.create_task(hostile_mix(url, pid, queries, tally, stop))
     await asyncio.sleep(2)  # the mix is under way before the measured searches start
-    busy, busy_errors, seconds = await _load(url, queries, requests, concurrency)
+    busy, busy_errors, seconds = await _load(url, queries, requests, concurrency, spread=True)
     stop.set()
     await asyncio.wait_for(mix, 180)
     for status in idle_errors + busy_errors:

@@ -10,7 +10,7 @@ from pipeline.config import MAX_K, MAX_QUERY_CHARS
 from pipeline.search.hybrid import MODES, Searcher
 from pipeline.text.language import detect_query_language
 from search_api.schemas import BatchSearchRequest, BatchSearchResponse, SearchRequest, SearchResponse, hit_model
-from search_api.views import ERRORS, CurrentSearcher, filters_for
+from search_api.views import LIMITED, CurrentSearcher, filters_for
 
 router = APIRouter(tags=["search"])
 
@@ -26,7 +26,7 @@ def run_search(searcher: Searcher, request: SearchRequest) -> SearchResponse:
     )
 
 
-@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+@router.get("/search", response_model=SearchResponse, responses=LIMITED)
 def search_get(
     searcher: CurrentSearcher,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="The question or words.")],
@@ -53,7 +53,7 @@ def check_batch_cost(body: BatchSearchRequest, max_chars: int, max_results: int)
         )
 
 
-@router.post("/search", response_model=BatchSearchResponse, responses=ERRORS)
+@router.post("/search", response_model=BatchSearchResponse, responses=LIMITED)
 def search_batch(request: Request, searcher: CurrentSearcher, body: BatchSearchRequest) -> BatchSearchResponse:
     """Several searches in one request (at most 20, with at most `STYRDOK_MAX_BATCH_CHARS` query
     characters and `STYRDOK_MAX_BATCH_RESULTS` results in all)."""
