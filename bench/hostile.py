@@ -5,10 +5,10 @@ loopback address so per-client limits apply to it alone:
 
 - 127.0.0.2 maximal legal batches: 20 queries, as many characters and results as the batch
   bounds allow, several in flight (expects 200 or 429);
-- 127.0.0.3 oversize chunked bodies: 2 MB each, sent chunked without Content-Length (expects 413
-  before the body ends);
-- 127.0.0.4 slow clients: bodies trickling in a few bytes a second (expects 408 after the
-  body timeout).
+- 4 clients (127.0.3.N) sending oversize bodies: 2 MB each, chunked without Content-Length
+  (expects 413 before the body ends);
+- 8 clients (127.0.4.N) with slow bodies trickling in a few bytes a second (expects 408 after
+  the body timeout).
 
 It samples the server's resident memory throughout; `bench.load` compares the normal searches'
 p95 with an idle run and counts 5xx over everything.
@@ -25,6 +25,8 @@ import httpx
 
 from pipeline.config import MAX_BATCH, get_settings
 
+OVERSIZE_CLIENTS = 4
+SLOW_CLIENTS = 8
 OVERSIZE_BYTES = 2 * 1024 * 1024
 """Each oversize body: 32 times the body limit."""
 SLOW_BYTES_PER_S = 4
@@ -119,15 +121,15 @@ async def send_until_answered(local: str, port: int, frames: int, data: bytes, p
         writer.close()
 
 
-async def oversize(port: int, tally: HostileTally, stop: asyncio.Event) -> None:
+async def oversize(port: int, tally: HostileTally, stop: asyncio.Event, local: str) -> None:
     chunk = b"x" * 16384
     while not stop.is_set():
-        tally.note("oversize", await send_until_answered("127.0.0.3", port, OVERSIZE_BYTES // len(chunk), chunk, 0))
+        tally.note("oversize", await send_until_answered(local, port, OVERSIZE_BYTES // len(chunk), chunk, 0))
 
 
-async def slow(port: int, tally: HostileTally, stop: asyncio.Event) -> None:
+async def slow(port: int, tally: HostileTally, stop: asyncio.Event, local: str) -> None:
     while not stop.is_set():
-        tally.note("slow", await send_until_answered("127.0.0.4", port, SLOW_FRAMES, b"x", 1 / SLOW_BYTES_PER_S))
+        tally.note("slow", await send_until_answered(local, port, SLOW_FRAMES, b"x", 1 / SLOW_BYTES_PER_S))
 
 
 async def hostile_mix(url: str, pid: int, queries: list[str], tally: HostileTally, stop: asyncio.Event) -> None:
@@ -135,6 +137,6 @@ async def hostile_mix(url: str, pid: int, queries: list[str], tally: HostileTall
     await asyncio.gather(
         watch_memory(pid, tally, stop),
         batches(url, queries, tally, stop, in_flight=4),
-        *(oversize(port, tally, stop) for _ in range(4)),
-        *(slow(port, tally, stop) for _ in range(8)),
+        *(oversize(port, tally, stop, f"127.0.3.{n + 1}") for n in range(OVERSIZE_CLIENTS)),
+        *(slow(port, tally, stop, f"127.0.4.{n + 1}") for n in range(SLOW_CLIENTS)),
     )

@@ -34,8 +34,8 @@ MAX_BATCH_CHARS = 5000
 """Default of ``max_batch_chars``: most query characters in one POST /search (bounds its cost)."""
 MAX_BATCH_RESULTS = 200
 """Default of ``max_batch_results``: most results (the sum of k) one POST /search asks for.
-Measured: a batch of 20 x 1000 characters with k = 100 took 3.8 s of server time; within both
-bounds a batch costs at most about a quarter of that."""
+A probe's batch of 20 x 1000 characters with k = 100 took 3.8 s of server time; the two bounds
+allow a quarter of its characters and a tenth of its results."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,11 @@ class Limits:
     memory_mb: int = 4096
     """Address space one extraction process may use."""
     document_chars: int = 2_000_000
-    """Most characters of text one document may have (a 300-page plan has ~1 M)."""
+    """Most characters of text one document may have: the largest bundled plan has ~2,000 per
+    page (107 k in 52 pages), so this admits ~1,000 pages."""
     document_passages: int = 5_000
-    """Most passages one document may have (the largest bundled plan has a few hundred)."""
+    """Most passages one document may have: the same plan makes ~5 per page (263 in 52 pages),
+    so this too admits ~1,000 pages."""
     follow_symlinks: bool = False
     """Follow symbolic links whose target is a regular file inside the corpus folder."""
 
