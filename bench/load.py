@@ -5,6 +5,12 @@ server (uvicorn, separate process) on a free 127.0.0.1 port against the current 
 (`STYRDOK_INDEX_DIR`, default var/index), sends a fixed number of search requests drawn
 from the development queries at a fixed concurrency, stops by itself, and writes
 throughput, error count and p50/p95/p99 latency to `bench/results_load.json`.
+
+`--hostile` runs the searches twice against one server, idle and then beside the hostile mix of
+`bench.hostile` (oversize chunked bodies, maximal batches, slow clients), and writes the two
+p95s, their ratio, the server's peak resident memory and every status seen to
+`bench/results_load_hostile.json`. Limits come from the environment (`STYRDOK_*`), as for a
+real server.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pipeline.config import PROJECT_ROOT
 
 QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 RESULTS = Path(__file__).resolve().parent / "results_load.json"
+HOSTILE_RESULTS = Path(__file__).resolve().parent / "results_load_hostile.json"
 
 
 def free_port() -> int:
@@ -53,13 +60,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def _load(url: str, queries: list[str], requests: int, concurrency: int) -> tuple[list[float], list[str], float]:
+async def _load(
+    url: str, queries: list[str], requests: int, concurrency: int, spread: bool = False
+) -> tuple[list[float], list[str], float]:
+    """`requests` searches, `concurrency` at a time; with `spread` each worker is its own client
+    (loopback address 127.0.1.N), as separate users are, so per-client limits apply to each."""
     latencies: list[float] = []
     errors: list[str] = []
     counter = iter(range(requests))
-    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
 
-        async def worker() -> None:
+    async def worker(n: int) -> None:
+        transport = httpx.AsyncHTTPTransport(local_address=f"127.0.1.{n + 1}" if spread else "127.0.0.1")
+        async with httpx.AsyncClient(base_url=url, timeout=60, transport=transport) as client:
             for i in counter:
                 started = time.perf_counter()
                 try:
@@ -70,16 +82,70 @@ async def _load(url: str, queries: list[str], requests: int, concurrency: int) -
                     errors.append(type(exc).__name__)
                 latencies.append((time.perf_counter() - started) * 1000)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return latencies, errors, time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def summary(latencies: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(percentile(latencies, 50), 1),
+        "p95": round(percentile(latencies, 95), 1),
+        "p99": round(percentile(latencies, 99), 1),
+        "mean": round(statistics.fmean(latencies), 1),
+    }
+
+
+async def _idle_then_hostile(url: str, pid: int, queries: list[str], requests: int, concurrency: int) -> dict:
+    from bench.hostile import HostileTally, hostile_mix, rss_mb
+
+    idle, idle_errors, _ = await _load(url, queries, requests, concurrency, spread=True)
+    idle_rss = rss_mb(pid)
+    tally, stop = HostileTally(), asyncio.Event()
+    mix = asyncio.create_task(hostile_mix(url, pid, queries, tally, stop))
+    await asyncio.sleep(2)  # the mix is under way before the measured searches start
+    busy, busy_errors, seconds = await _load(url, queries, requests, concurrency, spread=True)
+    stop.set()
+    await asyncio.wait_for(mix, 180)
+    for status in idle_errors + busy_errors:
+        tally.note("search", status)
+    return {
+        "requests": requests,
+        "concurrency": concurrency,
+        "idle_latency_ms": summary(idle),
+        "hostile_latency_ms": summary(busy),
+        "p95_ratio": round(percentile(busy, 95) / percentile(idle, 95), 2),
+        "search_errors": len(idle_errors) + len(busy_errors),
+        "server_5xx": tally.server_errors,
+        "server_rss_mb": {"idle": round(idle_rss), "peak": round(tally.peak_rss_mb)},
+        "hostile_seconds": round(seconds, 1),
+        "statuses": dict(sorted(tally.statuses.items())),
+    }
+
+
+def hostile(queries: list[str], requests: int, concurrency: int) -> None:
+    port = free_port()
+    server = start_server(port)
+    try:
+        result = asyncio.run(_idle_then_hostile(f"http://127.0.0.1:{port}", server.pid, queries, requests, concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    HOSTILE_RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    if result["server_5xx"] or result["search_errors"]:
+        raise typer.Exit(1)
 
 
 def main(
     requests: int = typer.Option(2000, help="Total number of search requests."),
     concurrency: int = typer.Option(8, help="Requests in flight at once."),
+    hostile_mix: bool = typer.Option(False, "--hostile", help="Idle, then beside a hostile mix (bench.hostile)."),
 ) -> None:
     queries = [json.loads(line)["query"] for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if hostile_mix:
+        hostile(queries, requests, concurrency)
+        return
     port = free_port()
     server = start_server(port)
     try:
@@ -93,12 +159,7 @@ def main(
         "errors": len(errors),
         "seconds": round(seconds, 2),
         "throughput_rps": round(requests / seconds, 1),
-        "latency_ms": {
-            "p50": round(percentile(latencies, 50), 1),
-            "p95": round(percentile(latencies, 95), 1),
-            "p99": round(percentile(latencies, 99), 1),
-            "mean": round(statistics.fmean(latencies), 1),
-        },
+        "latency_ms": summary(latencies),
     }
     RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(json.dumps(result, indent=2))

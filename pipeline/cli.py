@@ -265,7 +265,7 @@ def serve(
 
     from search_api.app import create_app
 
-    console.print(f"styrdok serves at [bold]http://{host}:{port}/[/] (API docs at http://{host}:{port}/docs)")
+    console.print(f"styrdok serves at [bold]http://{host}:{port}/[/] (API schema at http://{host}:{port}/openapi.json)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 

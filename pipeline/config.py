@@ -25,17 +25,37 @@ MAX_K = 100
 MAX_BATCH = 20
 """Most queries in one POST /search."""
 MAX_BODY_BYTES = 64 * 1024
-"""Request bodies above this are refused (413): no endpoint needs more."""
+"""Request bodies above this are refused (413), counted as the bytes arrive whatever the
+transfer encoding: no endpoint needs more (a maximal batch of 20 x 1000-character queries is ~21 KB)."""
+BODY_TIMEOUT_S = 10.0
+"""Default of ``body_timeout_s``: a request body must arrive within this many seconds (else 408),
+so a slow client holds a connection no longer; a 64 KB body needs 10 s only below ~50 kbit/s."""
+MAX_BATCH_CHARS = 5000
+"""Default of ``max_batch_chars``: most query characters in one POST /search (bounds its cost)."""
+MAX_BATCH_RESULTS = 200
+"""Default of ``max_batch_results``: most results (the sum of k) one POST /search asks for.
+A probe's batch of 20 x 1000 characters with k = 100 took 3.8 s of server time; the two bounds
+allow a quarter of its characters and a tenth of its results."""
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one extraction child process may use before its file is reported and skipped."""
+    """What a batch may read: time and memory of one extraction child process, the size of one
+    document, and whether links in the folder are followed; past a bound the file is reported
+    and skipped."""
 
     seconds: float = 300.0
     """Wall-clock time one file may take."""
     memory_mb: int = 4096
     """Address space one extraction process may use."""
+    document_chars: int = 2_000_000
+    """Most characters of text one document may have: the largest bundled plan has ~2,000 per
+    page (107 k in 52 pages), so this admits ~1,000 pages."""
+    document_passages: int = 5_000
+    """Most passages one document may have: the same plan makes ~5 per page (263 in 52 pages),
+    so this too admits ~1,000 pages."""
+    follow_symlinks: bool = False
+    """Follow symbolic links whose target is a regular file inside the corpus folder."""
 
 
 class Settings(BaseSettings):
@@ -50,12 +70,36 @@ class Settings(BaseSettings):
     """Time one file may take to extract before it is reported and skipped."""
     extract_memory_mb: int = 4096
     """Memory one extraction process may use before the file is reported and skipped."""
+    max_document_chars: int = Limits.document_chars
+    """A file whose extracted text is longer is reported and skipped (embedding is the cost: a
+    50 MB HTML file made 33,162 passages and was still embedding after 400 s)."""
+    max_document_passages: int = Limits.document_passages
+    """A file that makes more passages than this is reported and skipped."""
+    follow_symlinks: bool = False
+    """Symbolic links in the corpus folder are skipped; true follows those whose target is a
+    regular file inside the folder (never outside it)."""
     admin_token: str | None = None
     """Bearer token for /admin endpoints; unset switches them off."""
     cors_origins: list[str] = []
     """Origins allowed to call the API from a browser (CORS is closed by default)."""
     model: str = "multilingual-e5-small"
     """Embedding model: a registry name, a sentence-transformers folder or a hub id."""
+    api_docs: bool = False
+    """Serve the interactive API docs at /docs (Swagger UI, loaded from its CDN by the browser).
+    Off by default: offline installations cannot reach the CDN, and it needs inline script;
+    the schema is always at /openapi.json."""
+    body_timeout_s: float = BODY_TIMEOUT_S
+    """Seconds a request body may take to arrive (408 after)."""
+    client_concurrency: int = 16
+    """Searches and cross-checks one client (IP address) may have in flight at once; more get 429."""
+    client_rate_per_s: float = 100.0
+    """Sustained searches and cross-checks per second one client may make (0 = no rate limit)."""
+    client_burst: int = 200
+    """Requests one client may make at once above its sustained rate."""
+    max_batch_chars: int = MAX_BATCH_CHARS
+    """Most query characters in one POST /search (422 above)."""
+    max_batch_results: int = MAX_BATCH_RESULTS
+    """Most results, summed over its queries, one POST /search may ask for (422 above)."""
     exact_search_limit: int = EXACT_INDEX_LIMIT
     """An index version with fewer vectors than this is searched exactly (flat), a larger one
     approximately (IVF); applies to the next version an ingest builds."""
@@ -73,7 +117,13 @@ class Settings(BaseSettings):
 
     @property
     def limits(self) -> Limits:
-        return Limits(seconds=self.extract_timeout_s, memory_mb=self.extract_memory_mb)
+        return Limits(
+            seconds=self.extract_timeout_s,
+            memory_mb=self.extract_memory_mb,
+            document_chars=self.max_document_chars,
+            document_passages=self.max_document_passages,
+            follow_symlinks=self.follow_symlinks,
+        )
 
 
 @cache

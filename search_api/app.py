@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 
 from pipeline.config import MAX_BODY_BYTES, Settings, get_settings
 from pipeline.crosscheck.compare import evidence_index
@@ -22,6 +21,8 @@ from pipeline.search.live import LiveIndex
 from search_api.admin import ReindexJob
 from search_api.admin import router as admin_router
 from search_api.errors import install_error_handlers
+from search_api.headers import SecurityHeaders
+from search_api.limits import BodyLimit, ClientBudget, ClientLimits
 from search_api.routes import compare, documents, search, service
 from search_api.web import router as web_router
 
@@ -57,11 +58,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-        return JSONResponse(status_code=413, content={"detail": f"request body over {MAX_BODY_BYTES} bytes"})
-    return await call_next(request)
+def _install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Outermost first: security headers on every answer, then the per-client limit, then the
+    body limit (a refused client's body is never read), then CORS."""
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, timeout_s=settings.body_timeout_s)
+    budget = ClientBudget(settings.client_concurrency, settings.client_rate_per_s, settings.client_burst)
+    app.add_middleware(ClientLimits, budget=budget)
+    app.add_middleware(SecurityHeaders, docs=settings.api_docs)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,12 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Search and cross-check the governing documents of a Swedish region.",
         version="0.1.0",
         lifespan=_lifespan,
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url=None,
     )
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"]
-        )
-    app.middleware("http")(_limit_body)
+    _install_middleware(app, settings)
     app.state.live = LiveIndex(settings.index_dir, Embedder(settings.model))
     app.state.files = FileStore(settings.index_dir)
     app.state.settings = settings

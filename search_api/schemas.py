@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
 
 from pipeline.config import MAX_BATCH, MAX_K, MAX_QUERY_CHARS
 from pipeline.search.hybrid import MODES, Citation, DocumentInfo, Hit
+
+
+def valid_unicode(text: str) -> str:
+    """JSON can carry a lone surrogate (`"\\ud800"`), which no UTF-8 answer can repeat: refused (422)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"invalid Unicode at character {exc.start + 1} (a lone surrogate); send UTF-8 text") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(valid_unicode)]
+"""A string field of a request: any Unicode text but lone surrogates."""
 
 
 class DocumentRef(BaseModel):
@@ -49,12 +64,12 @@ class SearchResponse(BaseModel):
 
 
 class SearchRequest(BaseModel):
-    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    q: Text = Field(min_length=1, max_length=MAX_QUERY_CHARS)
     k: int = Field(default=10, ge=1, le=MAX_K)
     mode: str = Field(default="hybrid", pattern="^(" + "|".join(MODES) + ")$")
-    doc: str | None = None
-    kind: str | None = None
-    lang: str | None = None
+    doc: Text | None = None
+    kind: Text | None = None
+    lang: Text | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
 
 
@@ -137,8 +152,8 @@ def hit_model(hit: Hit) -> SearchHit:
 
 
 class CompareRequest(BaseModel):
-    source: str = Field(description="Document id (or file name) whose goals are checked.")
-    targets: list[str] = Field(min_length=1, max_length=10, description="Documents to check them against.")
+    source: Text = Field(description="Document id (or file name) whose goals are checked.")
+    targets: list[Text] = Field(min_length=1, max_length=10, description="Documents to check them against.")
 
 
 class GoalOut(BaseModel):

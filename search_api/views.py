@@ -14,6 +14,9 @@ from search_api.schemas import DocumentOut, ErrorOut, SearchRequest
 
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
 """The error responses every endpoint documents (the handlers live in `search_api.errors`)."""
+LIMITED: dict[int | str, dict[str, Any]] = {**ERRORS, 413: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+"""What the searches and the cross-check document besides: a body over the limit, a client over its budget
+(`search_api.limits`)."""
 
 
 def current_searcher(request: Request) -> Searcher:

@@ -59,7 +59,7 @@ TEXT: dict[str, dict[str, str]] = {
         "lang_en": "Engelska",
         "clear_filters": "Ta bort filtren",
         "noscript": "Sidan behöver JavaScript för att visa sökträffar och jämförelser. "
-        "API:t finns på /docs.",
+        "API:ts schema finns på /openapi.json.",
         "results_label": "Sökträffar",
         "searching": "Söker …",
         "results_count": "{n} träffar för ”{q}”",
@@ -175,7 +175,7 @@ TEXT: dict[str, dict[str, str]] = {
         "lang_en": "English",
         "clear_filters": "Remove the filters",
         "noscript": "This page needs JavaScript to show search results and cross-checks. "
-        "The API is at /docs.",
+        "The API schema is at /openapi.json.",
         "results_label": "Search results",
         "searching": "Searching …",
         "results_count": "{n} results for “{q}”",

@@ -62,9 +62,10 @@ def free_port() -> int:
 
 
 class ServerThread:
-    """uvicorn serving the real app on a loopback port, in a thread of the test process."""
+    """uvicorn serving the real app on a loopback port, in a thread of the test process
+    (`settings` override the defaults, e.g. tight client limits)."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, **settings: object) -> None:
         import uvicorn
 
         from pipeline.config import Settings
@@ -73,7 +74,7 @@ class ServerThread:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(Settings(index_dir=index_dir)), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(Settings(index_dir=index_dir, **settings)), host="127.0.0.1", port=self.port, log_level="warning"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

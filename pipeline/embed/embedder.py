@@ -133,22 +133,29 @@ class Embedder:
     ) -> tuple[np.ndarray, int]:
         """Vectors for passage texts, reusing cached ones; returns (vectors, number embedded now).
 
+        Identical texts are embedded once (a hostile page repeated 2 texts 33,162 times) and a
+        text already in the cache not at all; the count is of distinct texts embedded now.
+
         `as_queries` embeds with the query prefix instead: e5 models want it on both sides
         when two short statements are compared with each other (symmetric similarity).
         """
         inputs = [self.spec.query_prefix + t if as_queries else self.passage_input(t) for t in texts]
         keys = [hashlib.sha256(i.encode()).hexdigest() for i in inputs]
-        cached = cache.get(self.model_id, keys) if cache else {}
-        missing = [i for i, key in enumerate(keys) if key not in cached]
+        cached = cache.get(self.model_id, list(dict.fromkeys(keys))) if cache else {}
+        first: dict[str, int] = {}  # key → where its text first appears, for each key not cached
+        for i, key in enumerate(keys):
+            if key not in cached:
+                first.setdefault(key, i)
+        missing = list(first.items())
         if progress and len(missing) < len(keys):
             progress(len(keys) - len(missing))
-        fresh = self.engine.encode([inputs[i] for i in missing], progress) if missing else np.zeros((0, self.dimension))
+        fresh = (
+            self.engine.encode([inputs[i] for _, i in missing], progress) if missing else np.zeros((0, self.dimension))
+        )
+        known = {**cached, **{key: fresh[row] for row, (key, _) in enumerate(missing)}}
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, key in enumerate(keys):
-            if key in cached:
-                vectors[i] = cached[key]
-        for row, i in enumerate(missing):
-            vectors[i] = fresh[row]
+            vectors[i] = known[key]
         if cache and missing:
-            cache.put(self.model_id, [(keys[i], fresh[row]) for row, i in enumerate(missing)])
+            cache.put(self.model_id, [(key, fresh[row]) for row, (key, _) in enumerate(missing)])
         return vectors, len(missing)

@@ -4,6 +4,11 @@ Documents are identified by the SHA-256 of their bytes. A file whose hash is alr
 indexed under the same name and catalogue entry is *unchanged* and copied over without
 extraction; new and changed files are extracted; files that disappeared drop out; files of
 an unknown type or with the same bytes as another file are reported and skipped.
+
+The corpus is the folder: a symbolic link, a device, a pipe or a socket in it is skipped with
+its reason (a probe linked `/etc/passwd` and a file outside the folder into the corpus, and
+both were read, and the outside file indexed and served). With `follow_symlinks` a link is
+followed only when its target is a regular file inside the folder.
 """
 
 from __future__ import annotations
@@ -35,10 +40,30 @@ class Plan:
 
 
 def discover(directory: Path) -> list[Path]:
-    """The files of a folder to ingest, sorted; the manifest itself is not a document."""
+    """The entries of a folder to ingest, sorted; the manifest itself is not a document.
+    Sub-folders are not read; links and other non-regular files are listed (and skipped by
+    `plan_batch` with the reason `_regular_file` gives)."""
     return sorted(
-        p for p in directory.iterdir() if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")
+        p
+        for p in directory.iterdir()
+        if (p.is_symlink() or not p.is_dir()) and p.name != MANIFEST_NAME and not p.name.startswith(".")
     )
+
+
+def _regular_file(path: Path, root: Path, follow_symlinks: bool = False) -> str | None:
+    """None when `path` may be read as a document of the folder `root`; else why it is skipped."""
+    if path.is_symlink():
+        if not follow_symlinks:
+            return "a symbolic link — skipped (the corpus is the folder; STYRDOK_FOLLOW_SYMLINKS=true follows links inside it)"
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return "a symbolic link to a file outside the corpus folder — skipped"
+        if not target.is_file():
+            return "a symbolic link to something that is not a regular file — skipped"
+        return None
+    if not path.is_file():
+        return "not a regular file (a device, pipe or socket) — skipped"
+    return None
 
 
 def served_documents(current: Path | None) -> dict[str, tuple[str, str]]:
@@ -51,7 +76,11 @@ def signature(meta: DocumentMeta | None) -> str | None:
 
 
 def plan_batch(
-    directory: Path, current: Path | None, served_manifest: dict | None, catalog: dict[str, DocumentMeta]
+    directory: Path,
+    current: Path | None,
+    served_manifest: dict | None,
+    catalog: dict[str, DocumentMeta],
+    follow_symlinks: bool = False,
 ) -> Plan:
     """Sort the folder's files into kept, to extract, skipped; and find the removed ones."""
     same_extractor = served_manifest is not None and served_manifest.get("extractor") == EXTRACTOR_VERSION
@@ -60,6 +89,10 @@ def plan_batch(
     plan = Plan(served_by_name={name: doc_id for doc_id, (name, _) in in_current.items()})
     seen: dict[str, str] = {}  # doc id → file name, to index identical files once
     for path in discover(directory):
+        irregular = _regular_file(path, directory, follow_symlinks)
+        if irregular is not None:
+            plan.skipped.append((path.name, irregular))
+            continue
         if path.suffix.lower() not in MEDIA_TYPES:
             reason = f"unsupported file type '{path.suffix or '(none)'}' — styrdok reads .pdf and .html files"
             plan.skipped.append((path.name, reason))

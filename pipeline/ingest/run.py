@@ -26,7 +26,7 @@ from pipeline.crosscheck.goals import Goal, extract_goals
 from pipeline.crosscheck.statements import Statement, statements_of
 from pipeline.crosscheck.stored import goal_rows, statement_rows
 from pipeline.embed.embedder import Embedder
-from pipeline.extract.document import EXTRACTOR_VERSION, extract_document
+from pipeline.extract.document import EXTRACTOR_VERSION
 from pipeline.index.build import write_search_files
 from pipeline.index.files import FileStore
 from pipeline.index.manifest import DB_NAME, FORMAT_VERSION, GOAL_VECTORS_NAME, STATEMENT_VECTORS_NAME
@@ -45,6 +45,7 @@ from pipeline.index.store import (
 )
 from pipeline.index.vectors import IndexedPassage, embedding_units, indexed_passages
 from pipeline.index.versions import IndexVersions
+from pipeline.ingest.bounds import extract_within
 from pipeline.ingest.catalog import read_catalog
 from pipeline.ingest.commit import prune_sources, verify_build
 from pipeline.ingest.events import IngestListener
@@ -104,7 +105,7 @@ def extract_all(
             failed.append((outcome.key, reason))
             listener.file_done(outcome.key, reason)
 
-    tasks = [(p.name, extract_document, (p, manifest.get(p.name))) for p in files]
+    tasks = [(p.name, extract_within, (p, manifest.get(p.name), limits)) for p in files]
     run_isolated(tasks, workers, limits, record)
     return [documents[p.name] for p in files if p.name in documents], sorted(failed)
 
@@ -158,7 +159,7 @@ class _Batch:
         served_manifest = read_index_manifest(current) if current is not None else None
         catalog = read_catalog(self.directory)
         with _timed(self.report, "scan"):
-            plan = plan_batch(self.directory, current, served_manifest, catalog)
+            plan = plan_batch(self.directory, current, served_manifest, catalog, self.limits.follow_symlinks)
         self._note_plan(plan)
         if not plan.to_extract and not plan.removed and _reusable(served_manifest, self.embedder):
             assert current is not None  # a reusable manifest comes from the current version

@@ -56,7 +56,7 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple, memory_mb: int
 
 def _context() -> mp.context.BaseContext:
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.extract.document"])
+    ctx.set_forkserver_preload(["pipeline.extract.document", "pipeline.ingest.bounds"])
     return ctx
 
 

@@ -7,12 +7,12 @@ from fastapi import APIRouter
 from pipeline.crosscheck.compare import compare
 from search_api.compare_view import comparison_response
 from search_api.schemas import CompareRequest, CompareResponse
-from search_api.views import ERRORS, CurrentSearcher
+from search_api.views import LIMITED, CurrentSearcher
 
 router = APIRouter(tags=["cross-check"])
 
 
-@router.post("/compare", response_model=CompareResponse, responses=ERRORS)
+@router.post("/compare", response_model=CompareResponse, responses=LIMITED)
 def compare_documents(searcher: CurrentSearcher, body: CompareRequest) -> CompareResponse:
     """For each goal of the source document, what the targets say: agrees, partial,
     conflicts or absent, with the best evidence, the numbers compared, a confidence and an

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from pipeline.config import MAX_K, MAX_QUERY_CHARS
 from pipeline.search.hybrid import MODES, Searcher
 from pipeline.text.language import detect_query_language
 from search_api.schemas import BatchSearchRequest, BatchSearchResponse, SearchRequest, SearchResponse, hit_model
-from search_api.views import ERRORS, CurrentSearcher, filters_for
+from search_api.views import LIMITED, CurrentSearcher, filters_for
 
 router = APIRouter(tags=["search"])
 
@@ -26,7 +26,7 @@ def run_search(searcher: Searcher, request: SearchRequest) -> SearchResponse:
     )
 
 
-@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+@router.get("/search", response_model=SearchResponse, responses=LIMITED)
 def search_get(
     searcher: CurrentSearcher,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="The question or words.")],
@@ -41,7 +41,22 @@ def search_get(
     return run_search(searcher, SearchRequest(q=q, k=k, mode=mode, doc=doc, kind=kind, lang=lang, year=year))
 
 
-@router.post("/search", response_model=BatchSearchResponse, responses=ERRORS)
-def search_batch(searcher: CurrentSearcher, body: BatchSearchRequest) -> BatchSearchResponse:
-    """Several searches in one request (at most 20)."""
+def check_batch_cost(body: BatchSearchRequest, max_chars: int, max_results: int) -> None:
+    """422 for a batch over the cost bounds (query characters, results asked for); each query alone is valid."""
+    chars = sum(len(request.q) for request in body.queries)
+    results = sum(request.k for request in body.queries)
+    if chars > max_chars or results > max_results:
+        raise HTTPException(
+            status_code=422,
+            detail=f"the batch asks too much: {chars} query characters (at most {max_chars}) and "
+            f"{results} results (at most {max_results}); split it into smaller requests",
+        )
+
+
+@router.post("/search", response_model=BatchSearchResponse, responses=LIMITED)
+def search_batch(request: Request, searcher: CurrentSearcher, body: BatchSearchRequest) -> BatchSearchResponse:
+    """Several searches in one request (at most 20, with at most `STYRDOK_MAX_BATCH_CHARS` query
+    characters and `STYRDOK_MAX_BATCH_RESULTS` results in all)."""
+    settings = request.app.state.settings
+    check_batch_cost(body, settings.max_batch_chars, settings.max_batch_results)
     return BatchSearchResponse(responses=[run_search(searcher, request) for request in body.queries])
