@@ -49,7 +49,7 @@ N_ICDAR = 19
 """Entries 0–18 of expected.json are ICDAR 2013 (kind A), the rest camelot outputs (kind B)."""
 
 Grid = Sequence[Sequence[str | None]]
-PageGrids = Callable[[Path, int], list[Grid]]
+PageGrids = Callable[[Path, int], Sequence[Grid]]
 """An extractor under test: (PDF path, 1-based page) → the tables found on that page as cell grids."""
 COLUMNS = ("table", "found", "cells", "accuracy", "text err", "struct err", "rows -/+", "cols -/+")
 

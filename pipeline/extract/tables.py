@@ -17,6 +17,7 @@ import pdfplumber
 from pdfplumber import utils
 from pdfplumber.table import Table as PlumberTable
 
+from pipeline.extract.unruled import find_unruled
 from pipeline.records import BBox, Table
 
 Cell = str | None
@@ -44,15 +45,30 @@ INSIDE_TOLERANCE = 1.0
 LINE_TOLERANCE = 2.0
 """Characters whose tops differ by at most this much sit on one text line (points)."""
 MIN_STACKED_LINES = 3
+WORD_GAP = 1.5
+"""Characters further apart than this (points) start a new word, as in body-text extraction."""
 
 
-def find_tables(page: pdfplumber.page.Page, page_number: int) -> list[Table]:
-    """Data tables on ``page``, top to bottom, with captions and header-row counts."""
+def find_tables(
+    page: pdfplumber.page.Page, page_number: int, words: Sequence[dict[str, Any]] | None = None
+) -> list[Table]:
+    """Data tables on ``page``, top to bottom, with captions and header-row counts.
+
+    ``words`` are the page's pdfplumber words with ``size`` and ``fontname`` when the
+    caller has them already (extraction reads them anyway); unruled tables are found
+    among the words outside the ruled ones.
+    """
     grids = []
     for found in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         grid = _read_grid(page, found)
         if grid is not None:
             grids.append(grid)
+    if words is None:
+        words = page.extract_words(x_tolerance=WORD_GAP, extra_attrs=["fontname", "size"])
+    free = [w for w in words if w.get("upright", True) and not any(_centre_inside(w, g[2]) for g in grids)]
+    for unruled in find_unruled(free):
+        bold_rows = [_is_bold(list(row)) for row in unruled.row_words]
+        grids.append((unruled.rows, bold_rows, unruled.bbox))
     if not grids:
         return []
     grids.sort(key=lambda g: (g[2][1], g[2][0]))
