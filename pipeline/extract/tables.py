@@ -17,6 +17,7 @@ import pdfplumber
 from pdfplumber import utils
 from pdfplumber.table import Table as PlumberTable
 
+from pipeline.extract.rotated import find_rotated
 from pipeline.extract.unruled import find_unruled
 from pipeline.records import BBox, Table
 
@@ -66,7 +67,8 @@ def find_tables(
     if words is None:
         words = page.extract_words(x_tolerance=WORD_GAP, extra_attrs=["fontname", "size"])
     free = [w for w in words if w.get("upright", True) and not any(_centre_inside(w, g[2]) for g in grids)]
-    for unruled in find_unruled(free):
+    turned = find_rotated(page.chars, float(page.width), float(page.height))
+    for unruled in [*find_unruled(free), *turned]:
         bold_rows = [_is_bold(list(row)) for row in unruled.row_words]
         grids.append((unruled.rows, bold_rows, unruled.bbox))
     if not grids:
@@ -144,7 +146,8 @@ def _read_grid(
     rows: list[Row] = []
     bold_rows: list[bool] = []
     col_x0 = sorted({cell[0] for cell in found.cells})
-    table_chars = [c for c in page.chars if _centre_inside(c, found.bbox)]  # each row's lie within
+    # each row's characters lie within the table; turned text is read in its own frame (rotated.py)
+    table_chars = [c for c in page.chars if c.get("upright", True) and _centre_inside(c, found.bbox)]
     for row in found.rows:
         row_chars = [c for c in table_chars if _centre_inside(c, row.bbox)]
         cells: list[Chars | None] = []
