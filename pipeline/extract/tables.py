@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -18,7 +19,7 @@ from pdfplumber import utils
 from pdfplumber.table import Table as PlumberTable
 
 from pipeline.extract.rotated import find_rotated
-from pipeline.extract.unruled import find_unruled
+from pipeline.extract.unruled import COLUMN_GAP_EM, find_unruled
 from pipeline.records import BBox, Table
 
 Cell = str | None
@@ -46,6 +47,10 @@ INSIDE_TOLERANCE = 1.0
 LINE_TOLERANCE = 2.0
 """Characters whose tops differ by at most this much sit on one text line (points)."""
 MIN_STACKED_LINES = 3
+MAX_GUTTER_CELL_SHARE = 0.25
+"""A ruled grid whose cells hold column gutters in more than this share of them has rules that
+group columns (boxes around column groups) rather than separate cells: its text is read by
+alignment instead."""
 WORD_GAP = 1.5
 """Characters further apart than this (points) start a new word, as in body-text extraction."""
 
@@ -145,6 +150,7 @@ def _read_grid(
     """Cell texts and per-row boldness of a pdfplumber table; None when it is no data table."""
     rows: list[Row] = []
     bold_rows: list[bool] = []
+    n_cells = n_gutter_cells = 0
     col_x0 = sorted({cell[0] for cell in found.cells})
     # each row's characters lie within the table; turned text is read in its own frame (rotated.py)
     table_chars = [c for c in page.chars if c.get("upright", True) and _centre_inside(c, found.bbox)]
@@ -159,14 +165,27 @@ def _read_grid(
             else:
                 cell_chars = [c for c in row_chars if _centre_inside(c, cell)]
                 cells.extend(_split_spanning(cell, cell_chars, col_x0))
+        filled = [chars for chars in cells if chars and _visible(chars)]
+        n_cells += len(filled)
+        n_gutter_cells += sum(1 for chars in filled if _has_gutter(chars))
         for sub_row in _split_stacked(cells):
             rows.append(tuple(None if chars is None else _text(chars) for chars in sub_row))
             bold_rows.append(_is_bold([c for chars in sub_row if chars for c in chars]))
     rows, bold_rows = _drop_empty(rows, bold_rows)
-    if not _looks_like_data(rows):
+    if n_gutter_cells > MAX_GUTTER_CELL_SHARE * n_cells or not _looks_like_data(rows):
         return None
     x0, top, x1, bottom = found.bbox
     return tuple(rows), bold_rows, (float(x0), float(top), float(x1), float(bottom))
+
+
+def _has_gutter(chars: Chars) -> bool:
+    """True when a line of the cell has a gap wide enough to separate two table columns."""
+    for _, line in _text_lines_of(chars):
+        line.sort(key=lambda c: c["x0"])
+        for prev, char in pairwise(line):
+            if char["x0"] - prev["x1"] > COLUMN_GAP_EM * min(prev["size"], char["size"]):
+                return True
+    return False
 
 
 def _text(chars: Chars) -> str:
