@@ -32,6 +32,10 @@ _LIGATURES = str.maketrans(
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|procent(?:uell\w*)?)\b|%", re.IGNORECASE)
+"""Units a Swedish table states once for all its numbers: money scales and percent."""
+_UNIT_ONLY = re.compile(r"^\(?(?:belopp i\s+)?(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|%)\)?:?$", re.IGNORECASE)
+"""A header cell that holds nothing but a unit ("Mnkr", "(Tkr)", "Belopp i mnkr")."""
 
 MIN_TEXT_CELL_SHARE = 0.3
 """Below this share of non-empty cells a ruled grid is a figure or a form, not a table."""
@@ -114,16 +118,21 @@ def linearize_table(table: Table) -> list[str]:
 
     Column headers combine the header rows ("2024 (Budget)" under a merged "Budget"),
     a row whose label cell is covered by a spanning cell inherits the label above, and
-    line breaks inside cells become spaces.
+    line breaks inside cells become spaces. Numbers get the unit their column header, row
+    label, the table's corner cell or its caption states ("Resultatbudget, mnkr" →
+    "2 639 mnkr"), so a value read alone still says what it counts.
     """
     headers = _column_headers(table)
+    column_units, table_unit = _units(table, headers)
     strings = []
     label = ""
     for row in table.rows[table.n_header_rows :]:
         if row and row[0] is not None:
             label = _flat(row[0])
+        row_unit = _unit_in(label) or table_unit
+        units = [unit or row_unit for unit in column_units]
         values = [
-            f"{headers[j]}: {_flat(cell)}" if headers[j] else _flat(cell)
+            f"{headers[j]}: {_with_unit(cell, units[j])}" if headers[j] else _with_unit(cell, units[j])
             for j, cell in enumerate(row[1:], start=1)
             if cell
         ]
@@ -138,6 +147,39 @@ def normalize_cell(text: str | None) -> str | None:
         return None
     lines = (" ".join(line.split()) for line in text.translate(_LIGATURES).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _unit_in(text: str) -> str | None:
+    """The unit a caption or header states ("mnkr" in "Resultatbudget, mnkr", "%" in "Andel (%)")."""
+    match = _UNIT.search(text)
+    if match is None:
+        return None
+    word = match.group(0).lower()
+    return "%" if word.startswith("procent") else word
+
+
+def _units(table: Table, headers: Sequence[str]) -> tuple[list[str | None], str | None]:
+    """The unit each column header states, and the table's: a unit-only header cell's, else the caption's.
+
+    A value takes its column's unit, else its row label's ("Förändring (mnkr)"), else the table's.
+    """
+    corner = next(
+        (
+            _unit_in(cell)
+            for row in table.rows[: table.n_header_rows]
+            for cell in row
+            if cell and _UNIT_ONLY.match(_flat(cell))
+        ),
+        None,
+    )
+    return [_unit_in(header) for header in headers], corner or _unit_in(table.caption)
+
+
+def _with_unit(cell: str, unit: str | None) -> str:
+    text = _flat(cell)
+    if unit is None or not _is_numeric_value(text) or text.endswith("%"):
+        return text
+    return f"{text} {unit}"
 
 
 def _flat(text: str) -> str:
