@@ -28,9 +28,9 @@ COLUMN_GAP_EM = 1.0
 """A gap wider than this many font sizes separates cells; word spaces stay below 0.5 em."""
 LINE_MERGE_EM = 0.3
 """Words whose bottoms differ by at most this many font sizes share a text line."""
-MAX_LINE_GAP_EM = 2.2
-"""Lines further apart than this (top to top, in font sizes) are not rows of one table;
-table rows are 1.1–1.8 em apart, the space around a table or before a paragraph is larger."""
+MAX_LINE_GAP_EM = 2.6
+"""Lines further apart than this (top to top, in font sizes) are not rows of one table: rows
+are 1.1–1.8 em apart and one blank line (two pitches, ~2.4 em) may set a header off the body."""
 MIN_ROWS = 3
 """Fewer multi-cell lines than this are a label/value pair, not a table."""
 MAX_SINGLE_RUN = 2
@@ -42,6 +42,7 @@ MAX_MEDIAN_CELL_CHARS = 30
 DIGIT_SHARE = 0.6
 """A value column has digits in at least this share of its non-empty cells."""
 _DIGIT = re.compile(r"\d")
+_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,13 @@ def _read(run: Sequence[Line]) -> UnruledTable | None:
             text = " ".join(w["text"] for w in segment)
             cells[column] = f"{cells[column]} {text}".strip()
         rows.append(tuple(cells))
+    # a caption or note line next to the table fills one cell only: the table starts and ends
+    # with rows of two or more cells
+    filled = [i for i, row in enumerate(rows) if sum(1 for c in row if c) > 1]
+    if len(filled) < MIN_ROWS:
+        return None
+    run = run[filled[0] : filled[-1] + 1]
+    rows = rows[filled[0] : filled[-1] + 1]
     if not _looks_like_data(rows):
         return None
     x0 = min(s[0]["x0"] for line in run for s in line.segments)
@@ -164,10 +172,19 @@ def _read(run: Sequence[Line]) -> UnruledTable | None:
 
 def _looks_like_data(rows: Sequence[tuple[str, ...]]) -> bool:
     texts = [cell for row in rows for cell in row if cell]
-    if not texts or median(map(len, texts)) > MAX_MEDIAN_CELL_CHARS:
+    if not texts or median(map(len, texts)) > MAX_MEDIAN_CELL_CHARS or _is_contents(rows):
         return False
     for j in range(1, len(rows[0])):
         column = [row[j] for row in rows if row[j]]
         if column and sum(1 for c in column if _DIGIT.search(c)) >= DIGIT_SHARE * len(column):
             return True
     return False
+
+
+def _is_contents(rows: Sequence[tuple[str, ...]]) -> bool:
+    """A table of contents: titles, then page numbers that never decrease down the last column."""
+    pages = [row[-1] for row in rows if row[-1]]
+    if len(pages) < MIN_ROWS or not all(_PAGE_NUMBER.match(p) for p in pages):
+        return False
+    numbers = [int(p) for p in pages]
+    return numbers == sorted(numbers)
