@@ -57,6 +57,10 @@ group columns (boxes around column groups) rather than separate cells: its text 
 alignment instead."""
 WORD_GAP = 1.5
 """Characters further apart than this (points) start a new word, as in body-text extraction."""
+WORD_GAP_EM = 0.15
+"""In cell text, a gap wider than this share of the font size starts a new word: word spaces
+are 0.25 em or more, letter spacing stays below 0.1 em. A fixed 3 pt (pdfplumber's default)
+glues the words of small table fonts whose PDF has no space characters."""
 
 
 def find_tables(
@@ -231,7 +235,7 @@ def _has_gutter(chars: Chars) -> bool:
 
 
 def _text(chars: Chars) -> str:
-    return normalize_cell(utils.extract_text(chars)) or "" if chars else ""
+    return normalize_cell(utils.extract_text(chars, x_tolerance_ratio=WORD_GAP_EM)) or "" if chars else ""
 
 
 def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]) -> list[Chars]:
