@@ -40,7 +40,12 @@ SPAN_SHARE = 0.25
 MAX_MEDIAN_CELL_CHARS = 30
 """Prose in page columns has lines of 40+ characters; data cells are shorter."""
 DIGIT_SHARE = 0.6
-"""A value column has digits in at least this share of its non-empty cells."""
+"""A value column has a number at the start or end of at least this share of its non-empty
+cells ("40", "$9,594 or less", "Greater than $25,771"); a line of law text that cites
+"2 kap. 17 §" mid-sentence does not count."""
+FILLED_SHARE = 0.5
+"""The value column has text in more than this share of the rows (a running header or page
+number beside two columns of prose fills one or two)."""
 _DIGIT = re.compile(r"\d")
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 
@@ -176,7 +181,8 @@ def _looks_like_data(rows: Sequence[tuple[str, ...]]) -> bool:
         return False
     for j in range(1, len(rows[0])):
         column = [row[j] for row in rows if row[j]]
-        if column and sum(1 for c in column if _DIGIT.search(c)) >= DIGIT_SHARE * len(column):
+        filled = len(column) > FILLED_SHARE * len(rows)
+        if filled and sum(1 for c in column if _is_value(c)) >= DIGIT_SHARE * len(column):
             return True
     return False
 
@@ -188,3 +194,8 @@ def _is_contents(rows: Sequence[tuple[str, ...]]) -> bool:
         return False
     numbers = [int(p) for p in pages]
     return numbers == sorted(numbers)
+
+
+def _is_value(cell: str) -> bool:
+    words = cell.split()
+    return bool(_DIGIT.search(words[0]) or _DIGIT.search(words[-1]))
