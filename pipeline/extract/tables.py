@@ -55,6 +55,8 @@ MAX_GUTTER_CELL_SHARE = 0.25
 """A ruled grid whose cells hold column gutters in more than this share of them has rules that
 group columns (boxes around column groups) rather than separate cells: its text is read by
 alignment instead."""
+LABEL_ROW_SHARE = 0.8
+"""A label column left of a ruled grid labels at least this share of the grid's text rows."""
 WORD_GAP = 1.5
 """Characters further apart than this (points) start a new word, as in body-text extraction."""
 WORD_GAP_EM = 0.15
@@ -200,10 +202,11 @@ def _read_grid(
     col_x0 = sorted({cell[0] for cell in found.cells})
     # each row's characters lie within the table; turned text is read in its own frame (rotated.py)
     table_chars = [c for c in page.chars if c.get("upright", True) and _centre_inside(c, found.bbox)]
-    for row in found.rows:
+    labels = _left_labels(page, found, table_chars)
+    for i, row in enumerate(found.rows):
         row_chars = [c for c in table_chars if _centre_inside(c, row.bbox)]
-        cells: list[Chars | None] = []
-        for j, cell in enumerate(row.cells):
+        cells: list[Chars | None] = [labels[i]] if labels else []
+        for j, cell in enumerate(row.cells, start=len(cells)):
             if j < len(cells):
                 continue  # a column already filled by splitting a spanning cell
             if cell is None:
@@ -221,7 +224,36 @@ def _read_grid(
     if n_gutter_cells > MAX_GUTTER_CELL_SHARE * n_cells or not _looks_like_data(rows):
         return None
     x0, top, x1, bottom = found.bbox
+    if labels:
+        x0 = min(c["x0"] for chars in labels for c in chars)
     return tuple(rows), bold_rows, (float(x0), float(top), float(x1), float(bottom))
+
+
+def _left_labels(page: pdfplumber.page.Page, found: PlumberTable, table_chars: Chars) -> list[Chars] | None:
+    """Per grid row, the characters of a row-label column printed left of the grid without rules.
+
+    Only when most text rows of the grid have, on the same baseline just left of the grid,
+    one run of text without a column gap, i.e. a label column rather than page prose.
+    """
+    x0, top, _, bottom = found.bbox
+    left = [
+        c
+        for c in page.chars
+        if c.get("upright", True) and c["x1"] <= x0 + INSIDE_TOLERANCE and top <= (c["top"] + c["bottom"]) / 2 < bottom
+    ]
+    if not left:
+        return None
+    labels: list[Chars] = []
+    text_rows = labelled = 0
+    for row in found.rows:
+        inside = _visible([c for c in table_chars if _centre_inside(c, row.bbox)])
+        label = _visible([c for c in left if row.bbox[1] <= (c["top"] + c["bottom"]) / 2 < row.bbox[3]])
+        lines = _text_lines_of(label)
+        aligned = bool(inside) and any(abs(c["top"] - inside[0]["top"]) <= LINE_TOLERANCE for c in label)
+        text_rows += bool(inside)
+        labelled += aligned and len(lines) == 1 and not _has_gutter(label)
+        labels.append(label)
+    return labels if text_rows and labelled >= LABEL_ROW_SHARE * text_rows else None
 
 
 def _has_gutter(chars: Chars) -> bool:
