@@ -44,8 +44,9 @@ DIGIT_SHARE = 0.6
 cells ("40", "$9,594 or less", "Greater than $25,771"); a line of law text that cites
 "2 kap. 17 §" mid-sentence does not count."""
 FILLED_SHARE = 0.5
-"""The value column has text in more than this share of the rows (a running header or page
-number beside two columns of prose fills one or two)."""
+"""The value column has text in at least this share of the rows and in ``MIN_ROWS`` of them
+(a running header or page number beside two columns of prose fills one or two; wrapped
+labels leave at most every other value cell empty)."""
 _DIGIT = re.compile(r"\d")
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 
@@ -181,7 +182,7 @@ def _looks_like_data(rows: Sequence[tuple[str, ...]]) -> bool:
         return False
     for j in range(1, len(rows[0])):
         column = [row[j] for row in rows if row[j]]
-        filled = len(column) > FILLED_SHARE * len(rows)
+        filled = len(column) >= max(MIN_ROWS, FILLED_SHARE * len(rows))
         if filled and sum(1 for c in column if _is_value(c)) >= DIGIT_SHARE * len(column):
             return True
     return False
