@@ -1,6 +1,9 @@
 """Cell-level accuracy of ``pipeline.extract.tables`` on the corpus and the external table set.
 
 Run: ``.venv/bin/python -m bench.table_accuracy [--json]``. Writes ``bench/results_tables.json``.
+``--expected PATH`` scores any table set in the shared ``expected.json`` format instead (a list
+of ``{"file", "page", "rows"}``, files relative to the JSON's folder, covered cells ``""``);
+it prints one summary (tables, found, exact_tables, cell_accuracy, ...) and writes nothing.
 
 Each expected table is compared with the predicted table on its page that scores best.
 Rows and columns are aligned separately (order-preserving, by overlap of cell texts), so
@@ -23,9 +26,10 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import pdfplumber
 import typer
@@ -45,6 +49,8 @@ N_ICDAR = 19
 """Entries 0–18 of expected.json are ICDAR 2013 (kind A), the rest camelot outputs (kind B)."""
 
 Grid = Sequence[Sequence[str | None]]
+PageGrids = Callable[[Path, int], Sequence[Grid]]
+"""An extractor under test: (PDF path, 1-based page) → the tables found on that page as cell grids."""
 COLUMNS = ("table", "found", "cells", "accuracy", "text err", "struct err", "rows -/+", "cols -/+")
 
 
@@ -165,10 +171,15 @@ def best_match(
     name: str, page: int, expected: Grid, candidates: Sequence[Table], none_as_empty: bool
 ) -> TableScore:
     """Score against every predicted table on the page and keep the best."""
+    return best_grid_match(name, page, expected, [t.rows for t in candidates], none_as_empty)
+
+
+def best_grid_match(
+    name: str, page: int, expected: Grid, candidates: Sequence[Grid], none_as_empty: bool
+) -> TableScore:
+    """:func:`best_match` for plain cell grids (the output of any table extractor)."""
     expected = without_empty_lines(expected)
-    grids = [
-        without_empty_lines([[normalize(c, none_as_empty) for c in r] for r in t.rows]) for t in candidates
-    ]
+    grids = [without_empty_lines([[normalize(c, none_as_empty) for c in r] for r in g]) for g in candidates]
     scores = [score(name, page, expected, g) for g in grids] or [score(name, page, expected, None)]
     return max(scores, key=lambda s: (s.correct, -s.structure_errors))
 
@@ -176,6 +187,36 @@ def best_match(
 def _page_tables(pdf_path: Path, page: int) -> list[Table]:
     with pdfplumber.open(pdf_path) as pdf:
         return find_tables(pdf.pages[page - 1], page)
+
+
+def product_grids(pdf_path: Path, page: int) -> list[Grid]:
+    """The product's extractor (:func:`pipeline.extract.tables.find_tables`) as a :data:`PageGrids`."""
+    return [t.rows for t in _page_tables(pdf_path, page)]
+
+
+def load_expected(path: Path) -> list[dict]:
+    """Entries of a shared-format ``expected.json``; raises ``ValueError`` naming a bad entry."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise TypeError(f"{path}: expected a JSON list of tables")
+    for index, entry in enumerate(entries):
+        missing = {"file", "page", "rows"} - set(entry) if isinstance(entry, dict) else {"file", "page", "rows"}
+        if missing:
+            raise ValueError(f"{path}: entry {index} lacks {sorted(missing)}")
+        if not (path.parent / entry["file"]).is_file():
+            raise ValueError(f"{path}: entry {index}: no file {entry['file']} beside it")
+    return entries
+
+
+def expected_scores(path: Path, extract: PageGrids = product_grids) -> list[TableScore]:
+    """One score per entry of a shared-format ``expected.json`` (covered cells are ``""``)."""
+    scores = []
+    for index, entry in enumerate(load_expected(path)):
+        expected = [[normalize(c, True) for c in r] for r in entry["rows"]]
+        grids = extract(path.parent / entry["file"], entry["page"])
+        name = f"{entry['file']} p{entry['page']} #{index}"
+        scores.append(best_grid_match(name, entry["page"], expected, grids, True))
+    return scores
 
 
 def corpus_scores(ground_truth: dict) -> tuple[list[TableScore], int]:
@@ -192,16 +233,9 @@ def corpus_scores(ground_truth: dict) -> tuple[list[TableScore], int]:
     return scores, n_predicted
 
 
-def external_scores() -> dict[str, list[TableScore]]:
-    entries = json.loads((EXTERNAL_TABLES / "expected.json").read_text(encoding="utf-8"))
-    suites: dict[str, list[TableScore]] = {"external-A": [], "external-B": []}
-    for index, entry in enumerate(entries):
-        expected = [[normalize(c, True) for c in r] for r in entry["rows"]]
-        candidates = _page_tables(EXTERNAL_TABLES / entry["file"], entry["page"])
-        name = f"{entry['file']} p{entry['page']} #{index}"
-        suite = "external-A" if index < N_ICDAR else "external-B"
-        suites[suite].append(best_match(name, entry["page"], expected, candidates, True))
-    return suites
+def external_scores(extract: PageGrids = product_grids) -> dict[str, list[TableScore]]:
+    scores = expected_scores(EXTERNAL_TABLES / "expected.json", extract)
+    return {"external-A": scores[:N_ICDAR], "external-B": scores[N_ICDAR:]}
 
 
 def summarize(scores: Sequence[TableScore]) -> dict[str, float | int]:
@@ -226,13 +260,18 @@ def _as_json(score: TableScore) -> dict:
     return {**asdict(score), "accuracy": round(score.accuracy, 4), "mismatches": score.mismatches[:5]}
 
 
-def run() -> dict:
+def run(expected: Path | None = None) -> dict:
+    """The default suites (corpus, external-A, external-B), or one suite for ``expected``."""
     start = time.perf_counter()
-    ground_truth = json.loads((CORPUS / "ground_truth.json").read_text(encoding="utf-8"))
-    corpus, n_predicted = corpus_scores(ground_truth)
-    suites = {"corpus": corpus, **external_scores()}
-    summary = {name: summarize(scores) for name, scores in suites.items()}
-    summary["corpus"]["predicted_tables"] = n_predicted
+    if expected is not None:
+        suites = {expected.parent.name or str(expected): expected_scores(expected)}
+        summary = {name: summarize(scores) for name, scores in suites.items()}
+    else:
+        ground_truth = json.loads((CORPUS / "ground_truth.json").read_text(encoding="utf-8"))
+        corpus, n_predicted = corpus_scores(ground_truth)
+        suites = {"corpus": corpus, **external_scores()}
+        summary = {name: summarize(scores) for name, scores in suites.items()}
+        summary["corpus"]["predicted_tables"] = n_predicted
     return {
         "summary": summary,
         "tables": {
@@ -272,9 +311,20 @@ def _print(results: dict, console: Console) -> None:
 
 def main(
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON instead of tables."),
+    expected: Annotated[
+        Path | None,
+        typer.Option("--expected", help="Score this shared-format expected.json instead of the default suites."),
+    ] = None,
 ) -> None:
-    results = run()
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    if expected is not None:
+        expected = expected.resolve()
+        try:
+            load_expected(expected)
+        except (OSError, ValueError, TypeError) as exc:  # missing file, bad JSON, bad entry
+            raise typer.BadParameter(str(exc), param_hint="--expected") from exc
+    results = run(expected)
+    if expected is None:
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -223,11 +223,12 @@ def extract_pdf_pages(path: Path) -> tuple[list[Page], dict[str, Any]]:
         pages: list[Page] = []
         n_images = 0
         for number, plumber_page in enumerate(pdf.pages, start=1):
-            tables: list[Table] = find_tables(plumber_page, number)
+            all_words = plumber_page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5)
+            tables: list[Table] = find_tables(plumber_page, number, all_words)
             tiles = icon_grid_boxes(plumber_page.rects, float(plumber_page.width))
             words = [
                 w
-                for w in plumber_page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5)
+                for w in all_words
                 if w.get("upright", True)
                 and not inside_any((w["x0"], w["top"], w["x1"], w["bottom"]), tables)
                 and not _centre_in(w, tiles)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -17,6 +18,8 @@ import pdfplumber
 from pdfplumber import utils
 from pdfplumber.table import Table as PlumberTable
 
+from pipeline.extract.rotated import find_rotated
+from pipeline.extract.unruled import COLUMN_GAP_EM, find_unruled
 from pipeline.records import BBox, Table
 
 Cell = str | None
@@ -29,6 +32,10 @@ _LIGATURES = str.maketrans(
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|procent(?:uell\w*)?)\b|%", re.IGNORECASE)
+"""Units a Swedish table states once for all its numbers: money scales and percent."""
+_UNIT_ONLY = re.compile(r"^\(?(?:belopp i\s+)?(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|%)\)?:?$", re.IGNORECASE)
+"""A header cell that holds nothing but a unit ("Mnkr", "(Tkr)", "Belopp i mnkr")."""
 
 MIN_TEXT_CELL_SHARE = 0.3
 """Below this share of non-empty cells a ruled grid is a figure or a form, not a table."""
@@ -44,15 +51,41 @@ INSIDE_TOLERANCE = 1.0
 LINE_TOLERANCE = 2.0
 """Characters whose tops differ by at most this much sit on one text line (points)."""
 MIN_STACKED_LINES = 3
+MAX_GUTTER_CELL_SHARE = 0.25
+"""A ruled grid whose cells hold column gutters in more than this share of them has rules that
+group columns (boxes around column groups) rather than separate cells: its text is read by
+alignment instead."""
+LABEL_ROW_SHARE = 0.8
+"""A label column left of a ruled grid labels at least this share of the grid's text rows."""
+WORD_GAP = 1.5
+"""Characters further apart than this (points) start a new word, as in body-text extraction."""
+WORD_GAP_EM = 0.15
+"""In cell text, a gap wider than this share of the font size starts a new word: word spaces
+are 0.25 em or more, letter spacing stays below 0.1 em. A fixed 3 pt (pdfplumber's default)
+glues the words of small table fonts whose PDF has no space characters."""
 
 
-def find_tables(page: pdfplumber.page.Page, page_number: int) -> list[Table]:
-    """Data tables on ``page``, top to bottom, with captions and header-row counts."""
+def find_tables(
+    page: pdfplumber.page.Page, page_number: int, words: Sequence[dict[str, Any]] | None = None
+) -> list[Table]:
+    """Data tables on ``page``, top to bottom, with captions and header-row counts.
+
+    ``words`` are the page's pdfplumber words with ``size`` and ``fontname`` when the
+    caller has them already (extraction reads them anyway); unruled tables are found
+    among the words outside the ruled ones.
+    """
     grids = []
     for found in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         grid = _read_grid(page, found)
         if grid is not None:
             grids.append(grid)
+    if words is None:
+        words = page.extract_words(x_tolerance=WORD_GAP, extra_attrs=["fontname", "size"])
+    free = [w for w in words if w.get("upright", True) and not any(_centre_inside(w, g[2]) for g in grids)]
+    turned = find_rotated(page.chars, float(page.width), float(page.height))
+    for unruled in [*find_unruled(free), *turned]:
+        bold_rows = [_is_bold(list(row)) for row in unruled.row_words]
+        grids.append((unruled.rows, bold_rows, unruled.bbox))
     if not grids:
         return []
     grids.sort(key=lambda g: (g[2][1], g[2][0]))
@@ -91,16 +124,21 @@ def linearize_table(table: Table) -> list[str]:
 
     Column headers combine the header rows ("2024 (Budget)" under a merged "Budget"),
     a row whose label cell is covered by a spanning cell inherits the label above, and
-    line breaks inside cells become spaces.
+    line breaks inside cells become spaces. Numbers get the unit their column header, row
+    label, the table's corner cell or its caption states ("Resultatbudget, mnkr" →
+    "2 639 mnkr"), so a value read alone still says what it counts.
     """
     headers = _column_headers(table)
+    column_units, table_unit = _units(table, headers)
     strings = []
     label = ""
     for row in table.rows[table.n_header_rows :]:
         if row and row[0] is not None:
             label = _flat(row[0])
+        row_unit = _unit_in(label) or table_unit
+        units = [unit or row_unit for unit in column_units]
         values = [
-            f"{headers[j]}: {_flat(cell)}" if headers[j] else _flat(cell)
+            f"{headers[j]}: {_with_unit(cell, units[j])}" if headers[j] else _with_unit(cell, units[j])
             for j, cell in enumerate(row[1:], start=1)
             if cell
         ]
@@ -117,6 +155,39 @@ def normalize_cell(text: str | None) -> str | None:
     return "\n".join(line for line in lines if line)
 
 
+def _unit_in(text: str) -> str | None:
+    """The unit a caption or header states ("mnkr" in "Resultatbudget, mnkr", "%" in "Andel (%)")."""
+    match = _UNIT.search(text)
+    if match is None:
+        return None
+    word = match.group(0).lower()
+    return "%" if word.startswith("procent") else word
+
+
+def _units(table: Table, headers: Sequence[str]) -> tuple[list[str | None], str | None]:
+    """The unit each column header states, and the table's: a unit-only header cell's, else the caption's.
+
+    A value takes its column's unit, else its row label's ("Förändring (mnkr)"), else the table's.
+    """
+    corner = next(
+        (
+            _unit_in(cell)
+            for row in table.rows[: table.n_header_rows]
+            for cell in row
+            if cell and _UNIT_ONLY.match(_flat(cell))
+        ),
+        None,
+    )
+    return [_unit_in(header) for header in headers], corner or _unit_in(table.caption)
+
+
+def _with_unit(cell: str, unit: str | None) -> str:
+    text = _flat(cell)
+    if unit is None or not _is_numeric_value(text) or text.endswith("%"):
+        return text
+    return f"{text} {unit}"
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -127,12 +198,15 @@ def _read_grid(
     """Cell texts and per-row boldness of a pdfplumber table; None when it is no data table."""
     rows: list[Row] = []
     bold_rows: list[bool] = []
+    n_cells = n_gutter_cells = 0
     col_x0 = sorted({cell[0] for cell in found.cells})
-    table_chars = [c for c in page.chars if _centre_inside(c, found.bbox)]  # each row's lie within
-    for row in found.rows:
+    # each row's characters lie within the table; turned text is read in its own frame (rotated.py)
+    table_chars = [c for c in page.chars if c.get("upright", True) and _centre_inside(c, found.bbox)]
+    labels = _left_labels(page, found, table_chars)
+    for i, row in enumerate(found.rows):
         row_chars = [c for c in table_chars if _centre_inside(c, row.bbox)]
-        cells: list[Chars | None] = []
-        for j, cell in enumerate(row.cells):
+        cells: list[Chars | None] = [labels[i]] if labels else []
+        for j, cell in enumerate(row.cells, start=len(cells)):
             if j < len(cells):
                 continue  # a column already filled by splitting a spanning cell
             if cell is None:
@@ -140,18 +214,60 @@ def _read_grid(
             else:
                 cell_chars = [c for c in row_chars if _centre_inside(c, cell)]
                 cells.extend(_split_spanning(cell, cell_chars, col_x0))
+        filled = [chars for chars in cells if chars and _visible(chars)]
+        n_cells += len(filled)
+        n_gutter_cells += sum(1 for chars in filled if _has_gutter(chars))
         for sub_row in _split_stacked(cells):
             rows.append(tuple(None if chars is None else _text(chars) for chars in sub_row))
             bold_rows.append(_is_bold([c for chars in sub_row if chars for c in chars]))
     rows, bold_rows = _drop_empty(rows, bold_rows)
-    if not _looks_like_data(rows):
+    if n_gutter_cells > MAX_GUTTER_CELL_SHARE * n_cells or not _looks_like_data(rows):
         return None
     x0, top, x1, bottom = found.bbox
+    if labels:
+        x0 = min(c["x0"] for chars in labels for c in chars)
     return tuple(rows), bold_rows, (float(x0), float(top), float(x1), float(bottom))
 
 
+def _left_labels(page: pdfplumber.page.Page, found: PlumberTable, table_chars: Chars) -> list[Chars] | None:
+    """Per grid row, the characters of a row-label column printed left of the grid without rules.
+
+    Only when most text rows of the grid have, on the same baseline just left of the grid,
+    one run of text without a column gap, i.e. a label column rather than page prose.
+    """
+    x0, top, _, bottom = found.bbox
+    left = [
+        c
+        for c in page.chars
+        if c.get("upright", True) and c["x1"] <= x0 + INSIDE_TOLERANCE and top <= (c["top"] + c["bottom"]) / 2 < bottom
+    ]
+    if not left:
+        return None
+    labels: list[Chars] = []
+    text_rows = labelled = 0
+    for row in found.rows:
+        inside = _visible([c for c in table_chars if _centre_inside(c, row.bbox)])
+        label = _visible([c for c in left if row.bbox[1] <= (c["top"] + c["bottom"]) / 2 < row.bbox[3]])
+        lines = _text_lines_of(label)
+        aligned = bool(inside) and any(abs(c["top"] - inside[0]["top"]) <= LINE_TOLERANCE for c in label)
+        text_rows += bool(inside)
+        labelled += aligned and len(lines) == 1 and not _has_gutter(label)
+        labels.append(label)
+    return labels if text_rows and labelled >= LABEL_ROW_SHARE * text_rows else None
+
+
+def _has_gutter(chars: Chars) -> bool:
+    """True when a line of the cell has a gap wide enough to separate two table columns."""
+    for _, line in _text_lines_of(chars):
+        line.sort(key=lambda c: c["x0"])
+        for prev, char in pairwise(line):
+            if char["x0"] - prev["x1"] > COLUMN_GAP_EM * min(prev["size"], char["size"]):
+                return True
+    return False
+
+
 def _text(chars: Chars) -> str:
-    return normalize_cell(utils.extract_text(chars)) or "" if chars else ""
+    return normalize_cell(utils.extract_text(chars, x_tolerance_ratio=WORD_GAP_EM)) or "" if chars else ""
 
 
 def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]) -> list[Chars]:
