@@ -27,7 +27,7 @@ from dataclasses import dataclass
 BACKGROUND_FROM = 10
 BACKGROUND_TO = 50
 """Dense ranks whose scores stand for 'any passage': deep enough to hold no answer."""
-WEIGHTS = (-5.52, 45.96, 14.98)
+WEIGHTS = (-11.03, 181.26, 23.24)
 """(intercept, margin, coverage) of the logistic model; refit with `python -m pipeline.search.calibrate`."""
 ANSWERABLE_AT = 0.5
 """Confidence of the best passage at and above which a query counts as answered."""

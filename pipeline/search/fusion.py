@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-RRF_K = 60
-"""The RRF constant of Cormack et al.; flattens the head of each ranking."""
+RRF_K = 15
+"""The RRF constant: smaller keeps more of each retriever's head. Cormack et al.'s 60 was
+tuned for long TREC runs; on the dev questions with document and year re-weighting,
+k=60 gives MRR@10 0.827 and R@1 0.775, k=15 0.851 and 0.825 (grid k in {5, 15, 30} x lexical
+weight in {0.2, 0.35, 0.5}; picked leave-one-out per question: MRR 0.831, R@1 0.80)."""
 
 
 def fuse(rankings: list[tuple[list[tuple[int, float]], float]], k: int = RRF_K) -> list[tuple[int, float]]:

@@ -336,9 +336,9 @@
           return;
         }
         var chips = chipsNode(r.body.understood, q);
-        if (chips) status.appendChild(chips);
         if (r.body.answerable === false) {
           status.appendChild(el("p", { className: "notice not-sure", id: "not-sure", text: t("not_sure", { q: q }) }));
+          if (chips) status.appendChild(chips);
           var fold = el("details", { className: "nearest" }, [el("summary", { text: t("nearest", { n: hits.length }) })]);
           var list = el("ol", { className: "results" });
           hits.forEach(function (hit) { list.appendChild(renderHit(hit)); });
@@ -347,6 +347,7 @@
           return;
         }
         status.appendChild(el("p", { className: "count", text: hits.length === 1 ? t("results_count_one", { q: q }) : t("results_count", { n: hits.length, q: q }) }));
+        if (chips) status.appendChild(chips);
         hits.forEach(function (hit) { results.appendChild(renderHit(hit)); });
       });
     }
