@@ -33,7 +33,7 @@ from pipeline.search.confidence import ANSWERABLE_AT, BACKGROUND_TO, Signals, ba
 from pipeline.search.fusion import fuse, reweight
 from pipeline.search.glossary import to_swedish
 from pipeline.search.understand import Alias, DocumentFacts, ParsedQuery, build_aliases, parse_query
-from pipeline.text.analysis import analyze, analyzed_words, highlight_spans
+from pipeline.text.analysis import analyze, analyzed_words
 from pipeline.text.language import detect_query_language
 
 MODES = ("hybrid", "dense", "lexical")
@@ -366,12 +366,17 @@ class Searcher:
         lang = record["lang"]
         pages = tuple(json.loads(record["pages_json"]))
         parsed = ranking.parsed
+        # one analysis of the passage gives its highlights and its best sentence; an English
+        # question highlights the glossary's Swedish words in a Swedish passage
+        analysed = analyzed_words(text, lang)
+        wanted = ranking.weights.get(lang, {})
+        highlights = tuple((word.start, word.end) for word, term in analysed if term in wanted)
         if record["kind"] == "table":
             span = best_cell(text, parsed.years)
         else:
             weights = dict(ranking.weights.get(lang, {}))
             weights.update({str(year): 1.0 for year in parsed.years})
-            span = best_sentence(text, lang, weights)
+            span = best_sentence(text, [(word.start, term) for word, term in analysed], weights)
         page_texts = self.index.store.page_texts(record["doc_id"], list(pages)) if len(pages) > 1 else {}
         return Hit(
             rank=rank,
@@ -379,7 +384,7 @@ class Searcher:
             row=record["row"] - 1,
             passage_id=record["passage_id"],
             text=text,
-            highlights=tuple(highlight_spans(text, parsed.content, lang if lang == parsed.lang else parsed.lang)),
+            highlights=highlights,
             document=self.index.documents[record["doc_id"]],
             section_path=_path(record["section_path"]),
             pages=pages,

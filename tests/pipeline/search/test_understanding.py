@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.search.answer import best_cell, best_sentence, page_of
+from pipeline.search.answer import best_cell, best_sentence, page_of, sentence_spans
 from pipeline.search.calibrate import fit, predict
 from pipeline.search.confidence import Signals, confidence, coverage, idf, query_signals
 from pipeline.search.fusion import fuse, reweight
 from pipeline.search.understand import DocumentFacts, build_aliases, has_content, parse_query
+from pipeline.text.analysis import analyzed_words
 
 DOCS = [
     DocumentFacts("plan", "Strategisk plan 2023–2025", "strategisk plan", "strategisk-plan-2023-2025.pdf"),
@@ -61,6 +62,11 @@ def test_queries_without_letters_or_digits_have_no_content(query: str) -> None:
     assert not has_content(query)
 
 
+def test_sentences_are_cut_before_capitals_and_bullets() -> None:
+    text = "Målet är 70 %. Det gäller 2030! • Fler bostäder • Bättre vägar"
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["Målet är 70 %.", "Det gäller 2030!", "• Fler bostäder", "• Bättre vägar"]
+
+
 def test_fusion_and_reweighting() -> None:
     fused = fuse([([(1, 0.9), (2, 0.8)], 1.0), ([(2, 5.0), (3, 4.0)], 1.0)])
     assert [row for row, _ in fused] == [2, 1, 3]
@@ -69,7 +75,8 @@ def test_fusion_and_reweighting() -> None:
 
 def test_best_sentence_cell_and_its_page() -> None:
     text = "Regionen har en vision. Budgeten för 2024 är 1 246,2 tkr enligt planen."
-    start, end = best_sentence(text, "sv", {"budget": 2.0, "2024": 1.0})
+    terms = [(word.start, term) for word, term in analyzed_words(text, "sv")]
+    start, end = best_sentence(text, terms, {"budget": 2.0, "2024": 1.0})
     assert text[start:end].startswith("Budgeten för 2024")
     row = "Budget hälso- och sjukvård (tkr) — Budget — 2023: 1 246,2; 2024: 1 300,5"
     start, end = best_cell(row, [2024])
