@@ -207,7 +207,9 @@ def search(
             page += f" (PDF-sida {hit.page})" if page else f"PDF-sida {hit.page}"
         out.print(f"[bold]{hit.rank}. {hit.document.title}[/] — {PATH_SEPARATOR.join(hit.section_path)} — {page}".rstrip(" —"))
         anchor = f"#page={hit.page}" if hit.page else ""
-        out.print(f"   [dim]{hit.document.file_name}{anchor} · {hit.lang} · score {hit.score:.3f}[/]")
+        out.print(f"   [dim]{hit.document.file_name}{anchor} · {hit.lang} · score {hit.score:.3f} · confidence {hit.confidence:.2f}[/]")
+        if hit.answer_span is not None:
+            out.print("   [bold]» " + escape(hit.text[hit.answer_span[0] : hit.answer_span[1]]) + "[/]")
         out.print("   " + _highlighted(hit.text, hit.highlights))
         for also in hit.also_at:
             where = PATH_SEPARATOR.join(also.section_path)

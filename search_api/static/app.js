@@ -222,6 +222,8 @@
     var results = document.getElementById("results");
     var selects = { doc: "filter-doc", kind: "filter-kind", lang: "filter-lang" };
     var seq = 0;
+    var PAGE = 10, MAX_K = 100;
+    var shown = PAGE;  /* "Visa fler" asks for the next ten; a new search starts again at ten */
 
     function params() {
       var p = new URLSearchParams();
@@ -317,7 +319,7 @@
       status.appendChild(el("p", { className: "searching", text: t("searching") }));
       results.setAttribute("aria-busy", "true");
       var query = new URLSearchParams(p);
-      query.set("k", "10");
+      query.set("k", String(shown));
       api("/search?" + query.toString()).then(function (r) {
         if (mine !== seq) return;
         results.removeAttribute("aria-busy");
@@ -349,10 +351,16 @@
         status.appendChild(el("p", { className: "count", text: hits.length === 1 ? t("results_count_one", { q: q }) : t("results_count", { n: hits.length, q: q }) }));
         if (chips) status.appendChild(chips);
         hits.forEach(function (hit) { results.appendChild(renderHit(hit)); });
+        if (hits.length === shown && shown < MAX_K) {
+          var more = el("button", { type: "button", className: "secondary", id: "more", text: t("more") });
+          more.addEventListener("click", function () { shown += PAGE; run(); });
+          results.appendChild(el("li", { className: "more" }, [more]));
+        }
       });
     }
 
     function submit(push) {
+      shown = PAGE;
       var p = params();
       var url = window.location.pathname + (p.toString() ? "?" + p.toString() : "");
       if (push) window.history.pushState(null, "", url);

@@ -312,3 +312,12 @@ def test_document_reference_is_a_removable_chip(server: Any, page: Any, screensh
     chip.get_by_role("button").click()
     page.wait_for_selector("#results li.hit")
     assert page.get_by_label("Sök i styrdokumenten").input_value() == "vad säger om kompetensförsörjning"
+
+
+def test_show_more_asks_for_the_next_ten(server: Any, page: Any) -> None:
+    page.goto(server.url + "/?q=" + quote("kompetensförsörjning"))
+    page.wait_for_selector("#results li.hit")
+    assert page.locator("#results li.hit").count() == 10
+    page.get_by_role("button", name="Visa fler").click()
+    page.wait_for_function("document.querySelectorAll('#results li.hit').length > 10")
+    assert page.locator("#results li.hit").count() == 20
