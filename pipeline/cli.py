@@ -178,15 +178,28 @@ def search(
     if mode not in MODES:
         console.print(f"[red]error:[/] --mode must be one of {', '.join(MODES)}")
         raise typer.Exit(2)
+    from pipeline.search.understand import has_content
+
+    if not has_content(query):
+        console.print("[red]error:[/] the query has no letters or digits to search for")
+        raise typer.Exit(2)
     searcher = _live_searcher()
     doc_id = resolve_document(searcher, doc) if doc else None
-    hits = searcher.search(query, k=k, mode=mode, filters=Filters(doc=doc_id, kind=kind, lang=lang, year=year))
+    found = searcher.answer(query, k=k, mode=mode, filters=Filters(doc=doc_id, kind=kind, lang=lang, year=year))
+    hits = found.hits
     if as_json:
-        from search_api.schemas import hit_model
+        from search_api.schemas import hit_model, understood_model
 
-        print(json.dumps([hit_model(h).model_dump() for h in hits], ensure_ascii=False, indent=2))
+        print(json.dumps({
+            "answerable": found.answerable,
+            "confidence": round(found.confidence, 4),
+            "understood": understood_model(found.parsed, searcher.index.documents).model_dump(),
+            "results": [hit_model(h).model_dump() for h in hits],
+        }, ensure_ascii=False, indent=2))
         return
     out = Console(soft_wrap=True)
+    if hits and not found.answerable:
+        out.print(f"Inga säkra träffar (confidence {found.confidence:.2f}): the nearest passages follow.\n")
     if not hits:
         out.print("Inga träffar — prova färre ord eller ta bort filtret. (No results.)")
     for hit in hits:
@@ -195,7 +208,9 @@ def search(
             page += f" (PDF-sida {hit.page})" if page else f"PDF-sida {hit.page}"
         out.print(f"[bold]{hit.rank}. {hit.document.title}[/] — {PATH_SEPARATOR.join(hit.section_path)} — {page}".rstrip(" —"))
         anchor = f"#page={hit.page}" if hit.page else ""
-        out.print(f"   [dim]{hit.document.file_name}{anchor} · {hit.lang} · score {hit.score:.3f}[/]")
+        out.print(f"   [dim]{hit.document.file_name}{anchor} · {hit.lang} · score {hit.score:.3f} · confidence {hit.confidence:.2f}[/]")
+        if hit.answer_span is not None:
+            out.print("   [bold]» " + escape(hit.text[hit.answer_span[0] : hit.answer_span[1]]) + "[/]")
         out.print("   " + _highlighted(hit.text, hit.highlights))
         for also in hit.also_at:
             where = PATH_SEPARATOR.join(also.section_path)
@@ -225,7 +240,7 @@ def resolve_document(searcher: Searcher, ref: str) -> str:
 
 @app.command("eval")
 def evaluate_command(
-    queries: Annotated[Path, typer.Argument(help="JSON-lines file of queries with gold pages (see README).")],
+    queries: Annotated[list[Path], typer.Argument(help="JSON-lines query files with gold pages; empty gold = unanswerable.")],
     modes: Annotated[str, typer.Option(help="Comma-separated modes to compare.")] = "hybrid,dense,lexical",
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
 ) -> None:
@@ -234,15 +249,18 @@ def evaluate_command(
 
     from pipeline.search.evaluate import evaluate, read_queries
 
-    if not queries.is_file():
-        console.print(f"[red]error:[/] {queries} is not a file")
-        raise typer.Exit(2)
-    report = evaluate(_live_searcher(), read_queries(queries), [m.strip() for m in modes.split(",")])
+    for path in queries:
+        if not path.is_file():
+            console.print(f"[red]error:[/] {path} is not a file")
+            raise typer.Exit(2)
+    items = [q for path in queries for q in read_queries(path)]
+    report = evaluate(_live_searcher(), items, [m.strip() for m in modes.split(",")])
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return
     metrics = ("recall@1", "recall@5", "recall@10", "mrr@10")
-    table = RichTable(title=f"Retrieval on {queries.name} (page-exact; document-level last)")
+    names = ", ".join(path.name for path in queries)
+    table = RichTable(title=f"Retrieval on {names} (page-exact; document-level last)")
     for column in ("group", "n", "mode", *metrics):
         table.add_column(column)
     first = next(iter(report.values()))
@@ -253,6 +271,11 @@ def evaluate_command(
             table.add_row(group if i == 0 else "", str(n) if i == 0 else "", mode, *(f"{figures[m]:.3f}" for m in metrics))
         table.add_section()
     Console().print(table)
+    for mode, mode_report in report.items():
+        Console().print(
+            f"{mode}: abstained {mode_report['abstained']} of {mode_report['n_unanswerable']} unanswerable; "
+            f"false_abstention {mode_report['false_abstention']} of {mode_report['n']} answerable"
+        )
 
 
 @app.command()

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from pipeline.config import MAX_BATCH, MAX_K, MAX_QUERY_CHARS
 from pipeline.search.hybrid import MODES, Citation, DocumentInfo, Hit
+from pipeline.search.understand import ParsedQuery
 
 
 def valid_unicode(text: str) -> str:
@@ -53,6 +54,25 @@ class SearchHit(BaseModel):
     kind: str = Field(description="'text' or 'table' (a table row with its headers).")
     link: str = Field(description="Opens the source file, at the page for PDFs.")
     also_at: list[CitationOut] = Field(description="Near-identical passages collapsed into this hit.")
+    confidence: float = Field(description="Calibrated probability that this passage answers the query.")
+    answer: AnswerSpan | None = Field(description="The best sentence (or table cell) of `text`; `page` is its page.")
+
+
+class AnswerSpan(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class DocumentChip(BaseModel):
+    id: str
+    title: str
+
+
+class Understood(BaseModel):
+    documents: list[DocumentChip] = Field(description="Documents the query names: their passages rank higher.")
+    years: list[int] = Field(description="Years the query asks about: passages mentioning them rank higher.")
+    content: str = Field(description="The query without the words that name a document (what is matched).")
 
 
 class SearchResponse(BaseModel):
@@ -60,6 +80,9 @@ class SearchResponse(BaseModel):
     mode: str
     query_lang: str
     index_version: str
+    answerable: bool = Field(description="false: no confident answer; the results are only the nearest passages.")
+    confidence: float = Field(description="Calibrated probability that some result answers the query.")
+    understood: Understood
     results: list[SearchHit]
 
 
@@ -148,6 +171,18 @@ def hit_model(hit: Hit) -> SearchHit:
         kind=hit.kind,
         link=hit.link,
         also_at=[citation_model(c) for c in hit.also_at],
+        confidence=round(hit.confidence, 4),
+        answer=None
+        if hit.answer_span is None
+        else AnswerSpan(start=hit.answer_span[0], end=hit.answer_span[1], text=hit.text[hit.answer_span[0] : hit.answer_span[1]]),
+    )
+
+
+def understood_model(parsed: ParsedQuery, documents: dict[str, DocumentInfo]) -> Understood:
+    return Understood(
+        documents=[DocumentChip(id=d, title=documents[d].title) for d in parsed.documents if d in documents],
+        years=list(parsed.years),
+        content=parsed.content,
     )
 
 

@@ -55,6 +55,12 @@ class LexicalIndex:
         best = rows[np.lexsort((rows, -scores[rows]))][:k]
         return [(int(row), float(scores[row])) for row in best]
 
+    def document_frequencies(self, tokens: list[str]) -> dict[str, int]:
+        """How many rows contain each token (0 for a token the index does not know)."""
+        vocab = self._retriever.vocab_dict
+        indptr = self._retriever.scores["indptr"]
+        return {t: int(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0 for t in tokens}
+
     def save(self, path: str | Path) -> None:
         self._retriever.save(str(path), show_progress=False)
 

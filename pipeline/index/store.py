@@ -320,6 +320,16 @@ class StoreReader:
         found = self.conn.execute(f"SELECT * FROM passages WHERE row IN ({marks})", [r + 1 for r in rows])
         return {r["row"] - 1: r for r in found}
 
+    def page_texts(self, doc_id: str, pages: list[int]) -> dict[int, str]:
+        """The extracted text of some pages of a document, by page number."""
+        if not pages:
+            return {}
+        marks = ",".join("?" * len(pages))
+        found = self.conn.execute(
+            f"SELECT page, text FROM pages WHERE doc_id = ? AND page IN ({marks})", [doc_id, *pages]
+        )
+        return {int(r[0]): r[1] for r in found}
+
     def passage_texts(self) -> list[str]:
         """Every passage's text in row order."""
         return [r[0] for r in self.conn.execute("SELECT text FROM passages ORDER BY row")]

@@ -1,4 +1,8 @@
-"""Retrieval evaluation: page-exact and document-level Recall@1/5/10 and MRR@10.
+"""Retrieval evaluation: page-exact and document-level Recall@1/5/10 and MRR@10, and abstention.
+
+Queries with an empty `gold` are questions the corpus does not answer: they count only
+towards `abstained` (share the search judged unanswerable); the others give the recall
+figures and `false_abstention` (share wrongly judged unanswerable).
 
 The query file is JSON lines: `{"id", "query", "lang", "kind", "gold": [{"file", "page"} |
 {"file", "page": null, "section"}]}`. A hit answers a query when it (or a near-duplicate
@@ -73,6 +77,17 @@ def metrics(ranks: list[int | None]) -> dict[str, float]:
     return {k: round(v, 4) for k, v in out.items()}
 
 
+def abstention(verdicts: dict[bool, list[bool]]) -> dict[str, float | None]:
+    """`abstained`: share of no-answer queries (empty gold) judged unanswerable;
+    `false_abstention`: share of answerable queries judged unanswerable (None without such queries)."""
+    unanswerable, answerable = verdicts[False], verdicts[True]
+    return {
+        "abstained": round(sum(not v for v in unanswerable) / len(unanswerable), 4) if unanswerable else None,
+        "false_abstention": round(sum(not v for v in answerable) / len(answerable), 4) if answerable else None,
+        "n_unanswerable": len(unanswerable),
+    }
+
+
 def evaluate(searcher: Searcher, queries: list[Query], modes: Iterable[str] = MODES) -> dict:
     """Figures keyed by mode, then by group ('all', 'kind:…', 'lang:…', 'document-level')."""
     file_of = {doc_id: info.file_name for doc_id, info in searcher.index.documents.items()}
@@ -80,13 +95,18 @@ def evaluate(searcher: Searcher, queries: list[Query], modes: Iterable[str] = MO
     for mode in modes:
         page_ranks: dict[str, list[int | None]] = defaultdict(list)
         doc_ranks: list[int | None] = []
+        verdicts: dict[bool, list[bool]] = {True: [], False: []}
         for q in queries:
-            hits = searcher.search(q.query, k=max(CUTOFFS), mode=mode)
+            result = searcher.answer(q.query, k=max(CUTOFFS), mode=mode)
+            verdicts[bool(q.gold)].append(result.answerable)
+            if not q.gold:
+                continue
+            hits = result.hits
             rank = first_rank(hits, q.gold, file_of, page_exact=True)
             for group in ("all", f"kind:{q.kind}", f"lang:{q.lang}"):
                 page_ranks[group].append(rank)
             doc_ranks.append(first_rank(hits, q.gold, file_of, page_exact=False))
-        report[mode] = {**metrics(page_ranks["all"]), "n": len(queries)}
+        report[mode] = {**metrics(page_ranks["all"]), "n": len(page_ranks["all"]), **abstention(verdicts)}
         report[mode]["groups"] = {g: {**metrics(r), "n": len(r)} for g, r in sorted(page_ranks.items()) if g != "all"}
         report[mode]["document-level"] = metrics(doc_ranks)
     return report

@@ -28,12 +28,15 @@ from pipeline.index.bm25 import LexicalIndex
 from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME, ROW_LANG_NAME, read_manifest, verify_files
 from pipeline.index.store import StoreReader
 from pipeline.records import PATH_SEPARATOR, Cited, file_link
+from pipeline.search.answer import best_cell, best_sentence, page_of
+from pipeline.search.confidence import ANSWERABLE_AT, BACKGROUND_TO, Signals, background, confidence, coverage, idf, query_signals
+from pipeline.search.fusion import fuse, reweight
 from pipeline.search.glossary import to_swedish
-from pipeline.text.analysis import analyze, highlight_spans, jaccard, word_set
+from pipeline.search.understand import Alias, DocumentFacts, ParsedQuery, build_aliases, parse_query
+from pipeline.text.analysis import analyze, analyzed_words, jaccard, word_set
 from pipeline.text.language import detect_query_language
 
 MODES = ("hybrid", "dense", "lexical")
-RRF_K = 60
 FUSION_DEPTH = 20
 """How deep each retriever's list goes before fusion (at least 2k)."""
 CANDIDATES = 50
@@ -44,6 +47,10 @@ TRANSLATED_WEIGHT = 0.05
 a tie-breaker between dense results, not a retriever of its own (see `pipeline.search.glossary`)."""
 DENSE_WEIGHT = 1.0
 """Fusion weights, tuned on the development queries (README: retrieval figures)."""
+DOC_REFERENCE_BOOST = 1.5
+"""Factor for passages of a document the question names ("vad säger planen om …")."""
+YEAR_BOOST = 1.2
+"""Factor for passages that mention a year the question asks about."""
 DUPLICATE_JACCARD = 0.9
 VECTORS_PER_PASSAGE = 4
 MIN_ID_PREFIX = 8
@@ -92,6 +99,25 @@ class Hit(Cited):
     lang: str
     kind: str
     also_at: tuple[Citation, ...] = ()
+    confidence: float = 0.0
+    """Calibrated probability that the passage answers the question (`pipeline.search.confidence`)."""
+    answer_span: tuple[int, int] | None = None
+    """Character span of the best sentence (or table cell) in `text`."""
+    signals: Signals = Signals(0.0, 0.0)
+    """What the confidence was computed from."""
+    answer_page: int | None = None
+    """Page of the best sentence: the citation, which can be a later page than the passage's first."""
+
+    @property
+    def page(self) -> int | None:
+        return self.answer_page if self.answer_page in self.pages else super().page
+
+    @property
+    def page_label(self) -> str | None:
+        page = self.page
+        if page is None or page not in self.pages or len(self.page_labels) != len(self.pages):
+            return super().page_label
+        return self.page_labels[self.pages.index(page)]
 
     @property
     def link(self) -> str:
@@ -203,17 +229,30 @@ class SearchIndex:
         self.store.close()
 
 
-def fuse(rankings: list[tuple[list[tuple[int, float]], float]], k: int = RRF_K) -> list[tuple[int, float]]:
-    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
-    scores: dict[int, float] = {}
-    for ranking, weight in rankings:
-        for rank, (row, _) in enumerate(ranking, start=1):
-            scores[row] = scores.get(row, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-
-
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return jaccard(a, b) >= DUPLICATE_JACCARD
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a search returns: the hits, what was understood of the question, and the verdict."""
+
+    hits: list[Hit]
+    parsed: ParsedQuery
+    answerable: bool
+    confidence: float
+    """Confidence that some hit answers: the model applied to the query's signals
+    (`pipeline.search.confidence.query_signals`), at least that of any one hit."""
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    parsed: ParsedQuery
+    ranked: list[tuple[int, float]]
+    dense: dict[int, float]
+    background: float
+    weights: dict[str, dict[str, float]]
+    """Idf weight of each content term of the question, by the language of the passages it is matched in."""
 
 
 class Searcher:
@@ -227,82 +266,150 @@ class Searcher:
             )
         self.index = index
         self.embedder = embedder
+        self._aliases: list[Alias] | None = None
 
-    def rank(
-        self, query: str, mode: str, filters: Filters, k: int = 10
-    ) -> list[tuple[int, float]]:
-        """Row ids with scores, best first (before collapsing duplicates), deep enough to
-        fill `k` hits after near-duplicates are collapsed."""
+    def understand(self, query: str) -> ParsedQuery:
+        """The documents and years a question names, and its content words."""
+        if self._aliases is None:
+            facts = [DocumentFacts(d.doc_id, d.title, d.kind, d.file_name) for d in self.index.documents.values()]
+            self._aliases = build_aliases(facts)
+        titles = {d.doc_id: d.title for d in self.index.documents.values()}
+        return parse_query(query, detect_query_language(query), self._aliases, titles)
+
+    def _term_weights(self, parsed: ParsedQuery) -> dict[str, dict[str, float]]:
+        by_lang = {parsed.lang: analyze(parsed.content, parsed.lang)}
+        if parsed.lang != "sv":
+            kept = " ".join(word.text for word, _ in analyzed_words(parsed.content, parsed.lang))
+            by_lang["sv"] = analyze(to_swedish(kept), "sv")
+        df = self.index.lexical.document_frequencies(sorted({t for terms in by_lang.values() for t in terms}))
+        n = len(self.index)
+        return {lang: {t: idf(df[t], n) for t in terms} for lang, terms in by_lang.items()}
+
+    def rank(self, query: str, mode: str, filters: Filters, k: int = 10) -> list[tuple[int, float]]:
+        """Row ids with scores, best first (before re-weighting and collapsing duplicates)."""
+        return self._rank(query, mode, filters, k).ranked
+
+    def _rank(self, query: str, mode: str, filters: Filters, k: int) -> _Ranking:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         mask = self.index.mask(filters)
-        query_lang = detect_query_language(query)
-        terms = analyze(query, query_lang)
+        parsed = self.understand(query)
+        weights = self._term_weights(parsed)
+        terms = analyze(parsed.content, parsed.lang)
         if mode == "lexical":
-            return self.index.lexical.search(terms, max(5 * k, CANDIDATES), mask)
-        vector = self.embedder.encode_query(query)
+            ranked = self.index.lexical.search(terms, max(5 * k, CANDIDATES), mask)
+            return _Ranking(parsed, ranked, {}, 0.0, weights)
+        dense = self.index.dense(self.embedder.encode_query(query), max(5 * k, CANDIDATES, BACKGROUND_TO), mask)
+        scores = dict(dense)
+        base = background([score for _, score in dense])
         if mode == "dense":
-            return self.index.dense(vector, max(5 * k, CANDIDATES), mask)
-        same_lang = self.index.in_language(query_lang, within=mask)
+            return _Ranking(parsed, dense[: max(5 * k, CANDIDATES)], scores, base, weights)
+        depth = max(2 * k, FUSION_DEPTH)
+        return _Ranking(parsed, fuse(self._rankings(parsed, terms, dense[:depth], mask, depth)), scores, base, weights)
+
+    def _rankings(
+        self, parsed: ParsedQuery, terms: list[str], dense: list[tuple[int, float]], mask: np.ndarray | None, depth: int
+    ) -> list[tuple[list[tuple[int, float]], float]]:
+        same_lang = self.index.in_language(parsed.lang, within=mask)
         visible = len(self.index) if mask is None else int(np.count_nonzero(mask))
         lexical_weight = LEXICAL_WEIGHT * (np.count_nonzero(same_lang) / visible if visible else 0.0)
-        depth = max(2 * k, FUSION_DEPTH)
-        rankings = [
-            (self.index.dense(vector, depth, mask), DENSE_WEIGHT),
-            (self.index.lexical.search(terms, depth, same_lang), lexical_weight),
-        ]
-        if query_lang != "sv":
+        rankings = [(dense, DENSE_WEIGHT), (self.index.lexical.search(terms, depth, same_lang), lexical_weight)]
+        if parsed.lang != "sv":
             swedish = self.index.in_language("sv", within=mask)
             if visible and swedish.any():
-                translated = analyze(to_swedish(query), "sv")
+                translated = analyze(to_swedish(parsed.content), "sv")
                 weight = TRANSLATED_WEIGHT * np.count_nonzero(swedish) / visible
                 rankings.append((self.index.lexical.search(translated, depth, swedish), weight))
-        return fuse(rankings)
+        return rankings
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         """The `k` best passages for a query, near-duplicates collapsed into one hit."""
-        ranked = self.rank(query, mode, filters or Filters(), k)
-        rows = self.index.passage_rows([row for row, _ in ranked])
-        query_lang = detect_query_language(query)
-        kept: list[tuple[int, float, frozenset[str], list[Citation]]] = []
-        for row, score in ranked:
-            record = rows.get(row)
-            if record is None:
-                continue
-            tokens = word_set(record["text"])
-            citation = _citation(record)
-            twin = next((entry for entry in kept if _near_duplicate(entry[2], tokens)), None)
-            if twin is not None:
-                twin[3].append(citation)
-                continue
-            if len(kept) == k:
-                continue  # still look further down for twins of kept hits
-            kept.append((row, score, tokens, []))
-        return [
-            self._hit(rank, rows[row], score, tuple(also), query, query_lang)
-            for rank, (row, score, _, also) in enumerate(kept, start=1)
+        return self.answer(query, k, mode, filters).hits
+
+    def answer(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
+        """The `k` best passages, re-weighted by what the question names, with confidences and a verdict."""
+        ranking = self._rank(query, mode, filters or Filters(), k)
+        rows = self.index.passage_rows([row for row, _ in ranking.ranked])
+        signals = {row: self._signals(ranking, record) for row, record in rows.items()}
+        factors = {row: self._factor(ranking.parsed, record) for row, record in rows.items()}
+        kept = _collapse(reweight(ranking.ranked, factors), rows, k)
+        hits = [
+            self._hit(rank, rows[row], score, tuple(also), ranking, signals[row])
+            for rank, (row, score, also) in enumerate(kept, start=1)
         ]
+        sure = confidence(query_signals([hit.signals for hit in hits]))
+        return Answer(hits, ranking.parsed, sure >= ANSWERABLE_AT, sure)
+
+    def _signals(self, ranking: _Ranking, record: Row) -> Signals:
+        row = record["row"] - 1
+        floor = min(ranking.dense.values(), default=ranking.background)
+        margin = ranking.dense.get(row, floor) - ranking.background if ranking.dense else 0.0
+        weights = ranking.weights.get(record["lang"], {})
+        return Signals(margin=margin, coverage=coverage(weights, record["lemmas"].split()))
+
+    def _factor(self, parsed: ParsedQuery, record: Row) -> float:
+        factor = 1.0
+        if record["doc_id"] in parsed.documents:
+            factor *= DOC_REFERENCE_BOOST
+        if parsed.years and any(str(year) in record["text"] for year in parsed.years):
+            factor *= YEAR_BOOST
+        return factor
 
     def _hit(
-        self, rank: int, record: Row, score: float, also: tuple[Citation, ...], query: str, query_lang: str
+        self, rank: int, record: Row, score: float, also: tuple[Citation, ...], ranking: _Ranking, signals: Signals
     ) -> Hit:
         text = record["text"]
         lang = record["lang"]
+        pages = tuple(json.loads(record["pages_json"]))
+        parsed = ranking.parsed
+        # one analysis of the passage gives its highlights and its best sentence; an English
+        # question highlights the glossary's Swedish words in a Swedish passage
+        analysed = analyzed_words(text, lang)
+        wanted = ranking.weights.get(lang, {})
+        highlights = tuple((word.start, word.end) for word, term in analysed if term in wanted)
+        if record["kind"] == "table":
+            span = best_cell(text, parsed.years)
+        else:
+            weights = dict(ranking.weights.get(lang, {}))
+            weights.update({str(year): 1.0 for year in parsed.years})
+            span = best_sentence(text, [(word.start, term) for word, term in analysed], weights)
+        page_texts = self.index.store.page_texts(record["doc_id"], list(pages)) if len(pages) > 1 else {}
         return Hit(
             rank=rank,
             score=score,
             row=record["row"] - 1,
             passage_id=record["passage_id"],
             text=text,
-            highlights=tuple(highlight_spans(text, query, lang if lang == query_lang else query_lang)),
+            highlights=highlights,
             document=self.index.documents[record["doc_id"]],
             section_path=_path(record["section_path"]),
-            pages=tuple(json.loads(record["pages_json"])),
+            pages=pages,
             page_labels=tuple(json.loads(record["labels_json"])),
             lang=lang,
             kind=record["kind"],
             also_at=also,
+            confidence=confidence(signals),
+            signals=signals,
+            answer_span=span,
+            answer_page=page_of(text[span[0] : span[1]], pages, page_texts),
         )
+
+
+def _collapse(ranked: list[tuple[int, float]], rows: dict[int, Row], k: int) -> list[tuple[int, float, list[Citation]]]:
+    """The `k` best rows, each near-duplicate further down folded into the hit it repeats."""
+    kept: list[tuple[int, float, frozenset[str], list[Citation]]] = []
+    for row, score in ranked:
+        record = rows.get(row)
+        if record is None:
+            continue
+        tokens = word_set(record["text"])
+        twin = next((entry for entry in kept if _near_duplicate(entry[2], tokens)), None)
+        if twin is not None:
+            twin[3].append(_citation(record))
+            continue
+        if len(kept) < k:  # past k, still look for twins of kept hits
+            kept.append((row, score, tokens, []))
+    return [(row, score, also) for row, score, _, also in kept]
 
 
 def _path(text: str) -> tuple[str, ...]:

@@ -110,6 +110,11 @@ def _analysed_words(text: str, lang: str) -> list[tuple[nlp.Word, str]]:
     return [(word, term) for word in nlp.words(text, lang) if (term := _term(word.text, word.lemma, lang))]
 
 
+def analyzed_words(text: str, lang: str) -> list[tuple[nlp.Word, str]]:
+    """The words of ``text`` that are not stopwords, each with its analysed term."""
+    return _analysed_words(text, lang)
+
+
 def analyze(text: str, lang: str) -> list[str]:
     """Search terms of ``text``: lemmas, stopwords removed, Swedish inflections normalised."""
     return [term for _, term in _analysed_words(text, lang)]

@@ -8,21 +8,27 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from pipeline.config import MAX_K, MAX_QUERY_CHARS
 from pipeline.search.hybrid import MODES, Searcher
+from pipeline.search.understand import has_content
 from pipeline.text.language import detect_query_language
-from search_api.schemas import BatchSearchRequest, BatchSearchResponse, SearchRequest, SearchResponse, hit_model
+from search_api.schemas import BatchSearchRequest, BatchSearchResponse, SearchRequest, SearchResponse, hit_model, understood_model
 from search_api.views import LIMITED, CurrentSearcher, filters_for
 
 router = APIRouter(tags=["search"])
 
 
 def run_search(searcher: Searcher, request: SearchRequest) -> SearchResponse:
-    hits = searcher.search(request.q, k=request.k, mode=request.mode, filters=filters_for(searcher, request))
+    if not has_content(request.q):
+        raise HTTPException(status_code=422, detail="the query has no letters or digits to search for: write a word or a number")
+    found = searcher.answer(request.q, k=request.k, mode=request.mode, filters=filters_for(searcher, request))
     return SearchResponse(
         query=request.q,
         mode=request.mode,
         query_lang=detect_query_language(request.q),
         index_version=searcher.index.version,
-        results=[hit_model(h) for h in hits],
+        answerable=found.answerable,
+        confidence=round(found.confidence, 4),
+        understood=understood_model(found.parsed, searcher.index.documents),
+        results=[hit_model(h) for h in found.hits],
     )
 
 

@@ -103,18 +103,25 @@
     return { start: start, end: end };
   }
 
-  function snippetNode(text, spans) {
-    var w = snippet(text, spans);
+  function snippetNode(text, spans, answer) {
+    var w = snippet(text, answer ? [[answer.start, answer.end]] : spans);
     var p = el("p", { className: "snippet" });
     if (w.start > 0) p.appendChild(document.createTextNode("… "));
-    p.appendChild(highlighted(text, spans, w.start, w.end));
+    if (answer && answer.start >= w.start && answer.end <= w.end) {
+      /* the best sentence is marked as a whole; query words inside it keep their marks */
+      p.appendChild(highlighted(text, spans, w.start, answer.start));
+      p.appendChild(el("span", { className: "answer", title: t("answer_label") }, [highlighted(text, spans, answer.start, answer.end)]));
+      p.appendChild(highlighted(text, spans, answer.end, w.end));
+    } else {
+      p.appendChild(highlighted(text, spans, w.start, w.end));
+    }
     if (w.end < text.length) p.appendChild(document.createTextNode(" …"));
     return p;
   }
 
   /* A table row's text is "caption — row — header: value; header: value". Returns a small
      definition list, keeping the highlight offsets, or null when the text has another shape. */
-  function tableNode(text, spans) {
+  function tableNode(text, spans, answer) {
     var SEP = " — ";
     var parts = [], from = 0, i;
     while ((i = text.indexOf(SEP, from)) >= 0) {
@@ -148,8 +155,10 @@
       dl.appendChild(el("dd", null, [highlighted(text, spans, row[0], row[1])]));
     }
     pairs.forEach(function (pair) {
-      dl.appendChild(el("dt", null, [highlighted(text, spans, pair.key[0], pair.key[1])]));
-      dl.appendChild(el("dd", null, [highlighted(text, spans, pair.value[0], pair.value[1])]));
+      var best = answer && pair.key[0] >= answer.start && pair.value[1] <= answer.end;
+      var cls = best ? { className: "answer" } : null;
+      dl.appendChild(el("dt", cls, [highlighted(text, spans, pair.key[0], pair.key[1])]));
+      dl.appendChild(el("dd", cls, [highlighted(text, spans, pair.value[0], pair.value[1])]));
     });
     box.appendChild(dl);
     return box;
@@ -213,6 +222,8 @@
     var results = document.getElementById("results");
     var selects = { doc: "filter-doc", kind: "filter-kind", lang: "filter-lang" };
     var seq = 0;
+    var PAGE = 10, MAX_K = 100;
+    var shown = PAGE;  /* "Visa fler" asks for the next ten; a new search starts again at ten */
 
     function params() {
       var p = new URLSearchParams();
@@ -267,7 +278,8 @@
         el("span", { className: "visually-hidden", text: t("language") + ": " }),
         languageName(hit.lang),
       ]));
-      var body = (kindTable && tableNode(hit.text, hit.highlights)) || snippetNode(hit.text, hit.highlights);
+      meta.appendChild(el("span", { className: "hit-confidence", text: t("confidence", { p: Math.round((hit.confidence || 0) * 100) }) }));
+      var body = (kindTable && tableNode(hit.text, hit.highlights, hit.answer)) || snippetNode(hit.text, hit.highlights, hit.answer);
       if (hit.lang) body.setAttribute("lang", hit.lang);
       var foot = el("p", { className: "hit-links" }, [sourceLink(hit.link, hit.page, hit.page_label)]);
       if (hit.also_at && hit.also_at.length) {
@@ -282,6 +294,21 @@
       return el("li", { className: "hit kind-" + hit.kind, "data-doc": hit.document.id, "data-page": hit.page }, [head, meta, body, foot]);
     }
 
+    /* The documents and years read out of the question, as chips; removing one searches
+       again without it (a document chip: without the words that named it). */
+    function chipsNode(understood, q) {
+      if (!understood || (!understood.documents.length && !understood.years.length)) return null;
+      var box = el("ul", { className: "chips", "aria-label": t("chips_label") });
+      function chip(label, without) {
+        var button = el("button", { type: "button", className: "chip-remove", "aria-label": t("chip_remove") + ": " + label, text: "×" });
+        button.addEventListener("click", function () { input.value = without; submit(true); });
+        box.appendChild(el("li", { className: "chip" }, [el("span", { text: label }), button]));
+      }
+      understood.documents.forEach(function (d) { chip(t("chip_doc", { title: d.title }), understood.content); });
+      understood.years.forEach(function (y) { chip(t("chip_year", { year: y }), q.split(String(y)).join(" ").replace(/\s+/g, " ").trim()); });
+      return box;
+    }
+
     function run() {
       var p = params();
       var q = p.get("q");
@@ -292,7 +319,7 @@
       status.appendChild(el("p", { className: "searching", text: t("searching") }));
       results.setAttribute("aria-busy", "true");
       var query = new URLSearchParams(p);
-      query.set("k", "10");
+      query.set("k", String(shown));
       api("/search?" + query.toString()).then(function (r) {
         if (mine !== seq) return;
         results.removeAttribute("aria-busy");
@@ -310,12 +337,30 @@
           status.appendChild(box);
           return;
         }
+        var chips = chipsNode(r.body.understood, q);
+        if (r.body.answerable === false) {
+          status.appendChild(el("p", { className: "notice not-sure", id: "not-sure", text: t("not_sure", { q: q }) }));
+          if (chips) status.appendChild(chips);
+          var fold = el("details", { className: "nearest" }, [el("summary", { text: t("nearest", { n: hits.length }) })]);
+          var list = el("ol", { className: "results" });
+          hits.forEach(function (hit) { list.appendChild(renderHit(hit)); });
+          fold.appendChild(list);
+          status.appendChild(fold);
+          return;
+        }
         status.appendChild(el("p", { className: "count", text: hits.length === 1 ? t("results_count_one", { q: q }) : t("results_count", { n: hits.length, q: q }) }));
+        if (chips) status.appendChild(chips);
         hits.forEach(function (hit) { results.appendChild(renderHit(hit)); });
+        if (hits.length === shown && shown < MAX_K) {
+          var more = el("button", { type: "button", className: "secondary", id: "more", text: t("more") });
+          more.addEventListener("click", function () { shown += PAGE; run(); });
+          results.appendChild(el("li", { className: "more" }, [more]));
+        }
       });
     }
 
     function submit(push) {
+      shown = PAGE;
       var p = params();
       var url = window.location.pathname + (p.toString() ? "?" + p.toString() : "");
       if (push) window.history.pushState(null, "", url);
@@ -463,7 +508,7 @@
           citation(g.text, g.section_path, g.page, g.page_label, g.link, null),
           el("div", null, [
             relationBadge(row.relation),
-            el("p", { className: "muted confidence", text: t("confidence") + " " + Math.round((row.confidence || 0) * 100) + " %" }),
+            el("p", { className: "muted confidence", text: t("goal_confidence") + " " + Math.round((row.confidence || 0) * 100) + " %" }),
           ]),
           numbersNode(row.compared),
           e ? citation(e.text, e.section_path, e.page, e.page_label, e.link, e.document && e.document.title)

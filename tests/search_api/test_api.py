@@ -92,6 +92,9 @@ def test_batch_search(server) -> None:  # type: ignore[no-untyped-def]
         ({"q": "vision", "kind": "roman"}, 422),
         ({"q": "vision", "lang": "fi"}, 422),
         ({"q": "vision", "doc": "nope.pdf"}, 404),
+        ({"q": "   "}, 422),
+        ({"q": "🙂🙂"}, 422),
+        ({"q": "\x00"}, 422),
     ],
 )
 def test_bad_requests_get_a_4xx_with_a_message(server, params: dict, status: int) -> None:  # type: ignore[no-untyped-def]
@@ -103,3 +106,30 @@ def test_bad_requests_get_a_4xx_with_a_message(server, params: dict, status: int
 def test_file_is_served_by_id_only(server) -> None:  # type: ignore[no-untyped-def]
     for path in ("/documents/..%2F..%2Fetc%2Fpasswd/file", "/documents/../../pyproject.toml/file", "/documents/abc/file"):
         assert httpx.get(f"{server.url}{path}", timeout=30).status_code == 404
+
+
+def test_verdict_confidence_and_understood_question(server) -> None:  # type: ignore[no-untyped-def]
+    sure = _search(server, q="Vad säger strategiska planen om civilt försvar?", k=5)
+    assert sure["answerable"] is True and sure["confidence"] >= 0.5
+    assert [d["title"] for d in sure["understood"]["documents"]] == ["Strategisk plan 2023–2025"]
+    assert "planen" not in sure["understood"]["content"]
+    top = sure["results"][0]
+    assert 0 <= top["confidence"] <= 1
+    answer = top["answer"]
+    assert top["text"][answer["start"] : answer["end"]] == answer["text"] and "civilt försvar" in answer["text"]
+    assert top["page"] in top["pages"]
+
+    nonsense = _search(server, q="xqzv blorp fnaskig trumpetgurka", k=5)
+    assert nonsense["answerable"] is False and nonsense["confidence"] < 0.5
+    assert nonsense["results"]  # the nearest passages are still there, marked unsure
+
+    year = _search(server, q="Regionbidrag till regionala utvecklingsnämnden 2024", k=5)
+    assert year["understood"]["years"] == [2024]
+    assert year["results"][0]["answer"]["text"].startswith("2024:")
+
+
+def test_batch_rejects_a_query_without_content(server) -> None:  # type: ignore[no-untyped-def]
+    body = {"queries": [{"q": "vision"}, {"q": " \t "}]}
+    response = httpx.post(f"{server.url}/search", json=body, timeout=60)
+    assert response.status_code == 422
+    assert "letters or digits" in response.json()["detail"]
