@@ -73,6 +73,9 @@ def ingest(
     workers: Annotated[int | None, typer.Option(help="Parallel extraction processes (default: CPU cores).")] = None,
     index_dir: Annotated[Path | None, typer.Option(help="Where the index lives (default: var/index).")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for a running ingest instead of giving up.")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Read again the files that failed before with the same bytes.")
+    ] = False,
 ) -> None:
     """Index every PDF and HTML file of a folder — only what changed since the last run.
 
@@ -109,6 +112,8 @@ def ingest(
                 wait=wait,
                 limits=settings.limits,
                 exact_limit=settings.exact_search_limit,
+                retry_failed=retry_failed,
+                keep_versions=settings.keep_versions,
             )
         except CatalogError as exc:
             say("error in the manifest:", str(exc))

@@ -28,6 +28,11 @@ MAX_BODY_BYTES = 64 * 1024
 """Request bodies above this are refused (413): no endpoint needs more."""
 
 
+KEEP_VERSIONS = 2
+"""Finished index versions kept on disk: the current one and the one before it (a server that
+has not reloaded yet still reads it; an operator can switch back to it)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one extraction child process may use before its file is reported and skipped."""
@@ -56,6 +61,8 @@ class Settings(BaseSettings):
     """Origins allowed to call the API from a browser (CORS is closed by default)."""
     model: str = "multilingual-e5-small"
     """Embedding model: a registry name, a sentence-transformers folder or a hub id."""
+    keep_versions: int = KEEP_VERSIONS
+    """Index versions kept on disk after an ingest (at least 1: the current one)."""
     exact_search_limit: int = EXACT_INDEX_LIMIT
     """An index version with fewer vectors than this is searched exactly (flat), a larger one
     approximately (IVF); applies to the next version an ingest builds."""

@@ -419,7 +419,7 @@ def extract_pdf_pages(path: Path, ocr_budget_s: float = OCR_BUDGET_SECONDS) -> P
     except Exception as exc:
         raise ExtractionError(path.name, f"OCR failed ({type(exc).__name__}: {exc})", INSTALL_HINT) from exc
     if not any(page.lines or page.tables for page in pages):
-        raise _no_text(path.name, to_ocr, warnings)
+        raise _no_text(path.name, to_ocr)
     return PdfPages(tuple(pages), metadata, tuple(warnings))
 
 
@@ -430,12 +430,13 @@ def _metadata(pdf: pdfplumber.PDF) -> dict[str, Any]:
         return {}
 
 
-def _no_text(name: str, to_ocr: list[int], warnings: list[str]) -> ExtractionError:
+def _no_text(name: str, to_ocr: list[int]) -> ExtractionError:
     if to_ocr and missing_ocr():
-        return ExtractionError(name, f"the PDF has no usable text layer and {missing_ocr()}", INSTALL_HINT)
+        return ExtractionError(name, f"no text layer (a scan, or fonts without text) and {missing_ocr()}", INSTALL_HINT)
     if to_ocr:
         return ExtractionError(
-            name, f"the PDF has no usable text layer and {'; '.join(warnings) or 'OCR found no text'}",
+            name,
+            "no text layer, and OCR could read no page (another script, a picture, or a blank scan)",
             "if it is a scan of Swedish or English text, scan it again at 300 dpi; else it cannot be searched",
         )
     return ExtractionError(name, "no text on any page (and no scanned image)", "check that this is the right file")
