@@ -87,7 +87,6 @@ def ingest(
     indexed, 1 some files skipped, 2 the batch itself failed (nothing changed; one line says
     what to do), 3 another ingest holds the lock.
     """
-    from pipeline.errors import IngestLocked
     from pipeline.ingest.run import ingest as run_ingest
 
     settings = get_settings()
@@ -115,24 +114,29 @@ def ingest(
                 retry_failed=retry_failed,
                 keep_versions=settings.keep_versions,
             )
-        except CatalogError as exc:
-            say("error in the manifest:", str(exc))
-            raise typer.Exit(2) from exc
-        except IngestLocked as exc:
-            say("error:", str(exc))
-            raise typer.Exit(3) from exc
-        except (OSError, sqlite3.Error) as exc:
-            say("error:", f"the index could not be written in {index_dir or settings.index_dir} ({exc}): free disk"
-                " space or make that folder writable (or pass --index-dir), then run again;"
-                " the previous index version stays current")
-            raise typer.Exit(2) from None
-        except Exception as exc:  # noqa: BLE001  (any other failure of the batch: one line, no traceback)
-            say("error:", f"the batch failed ({type(exc).__name__}: {exc}); the previous index version stays"
-                " current: run again with --verbose and report this line")
-            raise typer.Exit(2) from None
+        except Exception as exc:  # noqa: BLE001  (every failure of the batch: one line, no traceback)
+            raise typer.Exit(_batch_failed(exc, index_dir or settings.index_dir)) from None
     _print_ingest_report(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _batch_failed(exc: Exception, index_dir: Path) -> int:
+    """Say in one line why the batch failed and what to do; the exit code (3 locked, else 2)."""
+    from pipeline.errors import IngestLocked
+
+    if isinstance(exc, CatalogError):
+        say("error in the manifest:", str(exc))
+    elif isinstance(exc, IngestLocked):
+        say("error:", str(exc))
+        return 3
+    elif isinstance(exc, (OSError, sqlite3.Error)):
+        say("error:", f"the index could not be written in {index_dir} ({exc}): free disk space or make that"
+            " folder writable (or pass --index-dir), then run again; the previous index version stays current")
+    else:
+        say("error:", f"the batch failed ({type(exc).__name__}: {exc}); the previous index version stays"
+            " current: run again with --verbose and report this line")
+    return 2
 
 
 def _ingest_folder(directory: Path) -> Path:
