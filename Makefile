@@ -9,9 +9,9 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install browser run ingest serve lint test test-fast bench clean
+.PHONY: install ocr browser run ingest serve lint test test-fast bench clean
 
-install: $(STAMP) $(MODEL_DIR)/.complete
+install: $(STAMP) $(MODEL_DIR)/.complete ocr
 
 # torch is pinned to the CPU wheel that lies on this machine's disk; installing it first
 # keeps pip from resolving a multi-GB CUDA build for sentence-transformers.
@@ -37,6 +37,17 @@ run: ingest
 
 serve: install
 	$(BIN)/styrdok serve --host $(HOST) --port $(PORT)
+
+# Scanned pages are read by Debian's Tesseract with the Swedish and English models.
+# Installing it needs root and the Debian mirror; without it scans are listed as skipped
+# with what to install, and the OCR tests skip and say why.
+ocr:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx swe \
+		&& tesseract --list-langs 2>/dev/null | grep -qx eng; } || { \
+		echo "installing Debian's tesseract-ocr (swe, eng) to read scanned pages"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng >/dev/null) \
+		|| echo "warning: could not install tesseract-ocr; scanned pages will be skipped with a reason and the OCR tests skipped"; }
 
 # The web page's end-to-end tests drive Debian's Chromium with Playwright (never a browser
 # download). Installing it needs root and the Debian mirror; without it those tests skip

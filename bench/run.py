@@ -71,7 +71,7 @@ def _styrdok_pdf(path: Path) -> int:
     from pipeline.extract.pdf import extract_pdf_pages
     from pipeline.extract.structure import build_outline
 
-    raw, _ = extract_pdf_pages(path)
+    raw = list(extract_pdf_pages(path).pages)
     outline = build_outline(order_pages(remove_boilerplate(raw)), path.stem)
     return len(outline.pages)
 

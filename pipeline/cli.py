@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from pipeline.config import get_settings
 from pipeline.errors import CatalogError
@@ -29,6 +31,12 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True, soft_wrap=True)
+
+
+def say(label: str, message: str, style: str = "red") -> None:
+    """Print `label` styled and `message` as plain text: file names and reasons may hold
+    brackets ("Direktiv 2017 [slutlig].pdf") that must not be read as Rich markup."""
+    console.print(Text.assemble((label, style), " ", message))
 
 
 @app.callback()
@@ -53,8 +61,8 @@ class RichListener(IngestListener):
             self.progress.update(self.task, advance=n)
 
     def file_done(self, name: str, error: str | None) -> None:
-        mark = "[red]✗[/]" if error else "[green]✓[/]"
-        self.progress.console.print(f"  {mark} {name}" + (f": {error}" if error else ""))
+        mark = ("✗", "red") if error else ("✓", "green")
+        self.progress.console.print(Text.assemble("  ", mark, f" {name}" + (f": {error}" if error else "")))
         self.advance(1)
 
 
@@ -66,17 +74,20 @@ def ingest(
     workers: Annotated[int | None, typer.Option(help="Parallel extraction processes (default: CPU cores).")] = None,
     index_dir: Annotated[Path | None, typer.Option(help="Where the index lives (default: var/index).")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for a running ingest instead of giving up.")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Read again the files that failed before with the same bytes.")
+    ] = False,
 ) -> None:
     """Index every PDF and HTML file of a folder — only what changed since the last run.
 
     Unchanged files (same bytes) are neither extracted nor embedded again; changed files
     are replaced and files that disappeared are removed. The new index version becomes
     current only when it is complete: search keeps answering from the previous one.
-    Files that cannot be read (damaged, encrypted, empty, scanned without text, unknown
-    type) are listed with the reason and skipped; the rest is indexed. The exit code is 1
-    when some files failed, 0 when all were indexed.
+    Files that cannot be read (damaged, encrypted, empty, unknown type) are listed with the
+    reason and skipped; the rest is indexed; scans are read by OCR. Exit codes: 0 all files
+    indexed, 1 some files skipped, 2 the batch itself failed (nothing changed; one line says
+    what to do), 3 another ingest holds the lock.
     """
-    from pipeline.errors import IngestLocked
     from pipeline.ingest.run import ingest as run_ingest
 
     settings = get_settings()
@@ -101,16 +112,32 @@ def ingest(
                 wait=wait,
                 limits=settings.limits,
                 exact_limit=settings.exact_search_limit,
+                retry_failed=retry_failed,
+                keep_versions=settings.keep_versions,
             )
-        except CatalogError as exc:
-            console.print(f"[red]error in the manifest:[/] {exc}")
-            raise typer.Exit(2) from exc
-        except IngestLocked as exc:
-            console.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(3) from exc
+        except Exception as exc:  # noqa: BLE001  (every failure of the batch: one line, no traceback)
+            raise typer.Exit(_batch_failed(exc, index_dir or settings.index_dir)) from None
     _print_ingest_report(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _batch_failed(exc: Exception, index_dir: Path) -> int:
+    """Say in one line why the batch failed and what to do; the exit code (3 locked, else 2)."""
+    from pipeline.errors import IngestLocked
+
+    if isinstance(exc, CatalogError):
+        say("error in the manifest:", str(exc))
+    elif isinstance(exc, IngestLocked):
+        say("error:", str(exc))
+        return 3
+    elif isinstance(exc, (OSError, sqlite3.Error)):
+        say("error:", f"the index could not be written in {index_dir} ({exc}): free disk space or make that"
+            " folder writable (or pass --index-dir), then run again; the previous index version stays current")
+    else:
+        say("error:", f"the batch failed ({type(exc).__name__}: {exc}); the previous index version stays"
+            " current: run again with --verbose and report this line")
+    return 2
 
 
 def _ingest_folder(directory: Path) -> Path:
@@ -118,10 +145,10 @@ def _ingest_folder(directory: Path) -> Path:
     from pipeline.ingest.plan import discover
 
     if not directory.is_dir():
-        console.print(f"[red]error:[/] {directory} is not a folder. Give the folder that holds the PDF/HTML files.")
+        say("error:", f"{directory} is not a folder. Give the folder that holds the PDF/HTML files.")
         raise typer.Exit(2)
     if not discover(directory):
-        console.print(f"[red]error:[/] {directory} holds no files to index. Drop PDF or HTML files there first.")
+        say("error:", f"{directory} holds no files to index. Drop PDF or HTML files there first.")
         raise typer.Exit(2)
     return directory
 
@@ -137,11 +164,11 @@ def _print_ingest_report(report: IngestReport) -> None:
     console.print(summary)
     console.print("seconds per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
     for name, reason in report.failed:
-        console.print(f"[red]skipped[/] {name}: {reason}")
+        say("skipped", f"{name}: {reason}")
     if report.switched:
-        console.print(f"index version [bold]{report.version}[/] is now current")
+        console.print(Text(f"index version {report.version} is now current"))
     else:
-        console.print(f"nothing changed: index version [bold]{report.version}[/] stays current")
+        console.print(Text(f"nothing changed: index version {report.version} stays current"))
 
 
 
@@ -155,7 +182,7 @@ def _live_searcher() -> Searcher:
     try:
         return LiveIndex(settings.index_dir, Embedder(settings.model)).searcher()
     except (NoIndex, RuntimeError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        say("error:", str(exc))
         raise typer.Exit(2) from exc
 
 
@@ -251,7 +278,7 @@ def evaluate_command(
 
     for path in queries:
         if not path.is_file():
-            console.print(f"[red]error:[/] {path} is not a file")
+            say("error:", f"{path} is not a file")
             raise typer.Exit(2)
     items = [q for path in queries for q in read_queries(path)]
     report = evaluate(_live_searcher(), items, [m.strip() for m in modes.split(",")])
@@ -409,7 +436,7 @@ def evaluate_compare_command(
     from pipeline.crosscheck.evaluate import evaluate_compare
 
     if not examples.is_file():
-        console.print(f"[red]error:[/] {examples} is not a file")
+        say("error:", f"{examples} is not a file")
         raise typer.Exit(2)
     report = evaluate_compare(_live_searcher(), json.loads(examples.read_text(encoding="utf-8")), loo)
     if as_json:
@@ -449,7 +476,7 @@ def evaluate_goals_command(
     from pipeline.crosscheck.evaluate import evaluate_goals
 
     if not sentences.is_file():
-        console.print(f"[red]error:[/] {sentences} is not a file")
+        say("error:", f"{sentences} is not a file")
         raise typer.Exit(2)
     items = [json.loads(line) for line in sentences.read_text(encoding="utf-8").splitlines() if line.strip()]
     report = evaluate_goals(_live_searcher(), items)

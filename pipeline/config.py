@@ -38,6 +38,11 @@ A probe's batch of 20 x 1000 characters with k = 100 took 3.8 s of server time; 
 allow a quarter of its characters and a tenth of its results."""
 
 
+KEEP_VERSIONS = 2
+"""Finished index versions kept on disk: the current one and the one before it (a server that
+has not reloaded yet still reads it; an operator can switch back to it)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """What a batch may read: time and memory of one extraction child process, the size of one
@@ -100,6 +105,8 @@ class Settings(BaseSettings):
     """Most query characters in one POST /search (422 above)."""
     max_batch_results: int = MAX_BATCH_RESULTS
     """Most results, summed over its queries, one POST /search may ask for (422 above)."""
+    keep_versions: int = KEEP_VERSIONS
+    """Index versions kept on disk after an ingest (at least 1: the current one)."""
     exact_search_limit: int = EXACT_INDEX_LIMIT
     """An index version with fewer vectors than this is searched exactly (flat), a larger one
     approximately (IVF); applies to the next version an ingest builds."""

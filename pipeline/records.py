@@ -85,6 +85,8 @@ class Page:
     """The printed page label ("5" for "Sida 5 (52)"), when the page prints one."""
     removed: tuple[str, ...] = ()
     """Header/footer lines that cleaning removed (kept for inspection and tests)."""
+    ocr: bool = False
+    """The page's text was read by OCR (a scan, or fonts without a Unicode map)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ class Passage(Cited):
     """Space-separated lemmas of the text, for lexical search."""
     ordinal: int = 0
     """Position of the passage in its document."""
+    ocr: bool = False
+    """The passage's text was read by OCR: it may contain misread characters."""
 
 
 @dataclass(frozen=True)
@@ -173,3 +177,5 @@ class Document:
     tables: tuple[Table, ...]
     headings: tuple[Heading, ...] = ()
     passages: tuple[Passage, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """What could not be read but did not stop the document (e.g. pages left to OCR past its time budget)."""

@@ -135,6 +135,7 @@ def reindex(request: Request) -> ReindexStatus:
                 job,
                 limits=settings.limits,
                 exact_limit=settings.exact_search_limit,
+                keep_versions=settings.keep_versions,
             )
             job.report = {k: v for k, v in asdict(result).items() if k != "seconds"} | {"seconds": result.seconds}
             live.reload()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import ExtractionError
@@ -12,10 +13,12 @@ from pipeline.extract.passages import build_passages
 from pipeline.extract.pdf import extract_pdf_pages
 from pipeline.extract.structure import build_outline
 from pipeline.hashing import file_sha256
-from pipeline.records import Document, DocumentMeta
+from pipeline.records import Document, DocumentMeta, Page, Section
+from pipeline.text.language import document_language
 
-EXTRACTOR_VERSION = 1
-"""Bump when extraction output changes: ingest then re-extracts files whose bytes did not change."""
+EXTRACTOR_VERSION = 2
+"""Bump when extraction output changes: ingest then re-extracts files whose bytes did not change.
+2: text in every direction, OCR, HTML text in divs, language per document."""
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
 
 
@@ -24,8 +27,17 @@ def media_type(path: Path) -> str:
         return MEDIA_TYPES[path.suffix.lower()]
     except KeyError:
         raise ExtractionError(
-            path.name, f"unsupported file type '{path.suffix or '(none)'}'", "styrdok reads .pdf and .html files"
+            path.name,
+            f"unsupported file type '{path.suffix or '(none)'}'",
+            "styrdok reads .pdf and .html files: save or export it as PDF and add that",
         ) from None
+
+
+def _cleaned(pages: list[Page]) -> list[Page]:
+    """Pages without headers and footers; unless that leaves no line at all (a short file
+    whose every page says the same thing): then the repeated lines are the text."""
+    cleaned = remove_boilerplate(pages)
+    return cleaned if any(page.lines for page in cleaned) else pages
 
 
 def extract_document(path: Path, meta: DocumentMeta | None = None) -> Document:
@@ -37,24 +49,32 @@ def extract_document(path: Path, meta: DocumentMeta | None = None) -> Document:
     kind = media_type(path)
     doc_id = file_sha256(path)
     if kind == "application/pdf":
-        raw_pages, pdf_meta = extract_pdf_pages(path)
-        pages = order_pages(remove_boilerplate(raw_pages))
-        own_title = str(pdf_meta.get("Title") or "").strip() or None
+        read = extract_pdf_pages(path)
+        pages = order_pages(_cleaned(list(read.pages)))
+        own_title = str(read.metadata.get("Title") or "").strip() or None
+        warnings: tuple[str, ...] = read.warnings
         default_lang = meta.lang if meta else "sv"
     else:
         page, own_title, default_lang = extract_html(path, meta.lang if meta else "sv")
         pages = [page]
-    meta = meta or DocumentMeta(title=own_title or path.stem, kind="dokument", date=None, lang=default_lang)
+        warnings = ()
+    if meta is None:
+        lang = document_language(" ".join(line.text for page in pages for line in page.lines), default_lang)
+        meta = DocumentMeta(title=own_title or path.stem, kind="dokument", date=None, lang=lang)
     outline = build_outline(pages, meta.title)
     tables = tuple(table for page in outline.pages for table in page.tables)
-    passages = build_passages(
-        doc_id,
-        outline.sections,
-        tables,
-        default_lang=meta.lang,
-        page_labels={page.number: page.label for page in outline.pages},
-        paged=kind == "application/pdf",
-    )
+    labels = {page.number: page.label for page in outline.pages}
+    paged = kind == "application/pdf"
+    passages = build_passages(doc_id, outline.sections, tables, default_lang=meta.lang, page_labels=labels, paged=paged)
+    if not passages:  # a file whose only text reads as headings: that text is its content
+        body = tuple(replace(line, role="body") for page in outline.pages for line in page.lines)
+        flat = (Section(path=(meta.title,), level=0, heading=None, lines=body),)
+        passages = build_passages(doc_id, flat, tables, default_lang=meta.lang, page_labels=labels, paged=paged)
+    if not passages:
+        raise ExtractionError(path.name, "no text could be read from the file", "check that it holds text (not only pictures)")
+    ocr_pages = {page.number for page in pages if page.ocr}
+    if ocr_pages:
+        passages = [replace(p, ocr=True) if ocr_pages.intersection(p.pages) else p for p in passages]
     return Document(
         doc_id=doc_id,
         file_name=path.name,
@@ -65,4 +85,5 @@ def extract_document(path: Path, meta: DocumentMeta | None = None) -> Document:
         tables=tables,
         headings=outline.headings,
         passages=tuple(passages),
+        warnings=tuple(warnings),
     )

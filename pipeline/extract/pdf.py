@@ -8,17 +8,28 @@ Tables are found here because their cells must be removed from the body text.
 from __future__ import annotations
 
 import logging
+import re
+import time
 from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import ExtractionError
+from pipeline.extract.fonts import misread_fonts
 from pipeline.extract.layout import find_gutter
+from pipeline.extract.ocr import INSTALL_HINT, missing_ocr, ocr_page
+from pipeline.extract.rotation import (
+    UPRIGHT,
+    Frame,
+    make_frame,
+    split_by_direction,
+    to_frame,
+)
 from pipeline.extract.tables import find_tables, inside_any
 from pipeline.records import Line, Page, Table
 from pipeline.text.normalise import normalize_text
@@ -35,6 +46,17 @@ GUTTER_GAP_EM = 0.8
 """At a known column gutter a narrower gap is enough to split, but not a plain word space."""
 NEAR_ROWS = 4
 """Rows (in baseline order) on each side searched for the line a superscript belongs to."""
+WORD_X_TOLERANCE = 1.5
+"""Characters closer than this (points) belong to one word."""
+CID_PREFIX = "(cid:"
+"""pdfminer's text for a glyph whose font has no Unicode map: never text to index."""
+CID_OCR_SHARE = 0.05
+"""A page where at least this share of the characters has no Unicode map has no usable text
+layer (one unmapped font is a whole style: headings, body or numbers); it is read by OCR."""
+OCR_BUDGET_SECONDS = 200.0
+"""No OCR page is started later than this after the file was opened, which keeps a file
+inside the sandbox's 300 s limit (a page takes 6–12 s); the pages not reached are listed
+in the document's warnings."""
 
 
 def _is_style(fontname: str, markers: tuple[str, ...]) -> bool:
@@ -201,61 +223,223 @@ def _centre_in(word: dict[str, Any], boxes: list[tuple[float, float, float, floa
 def _open(path: Path) -> pdfplumber.PDF:
     if path.stat().st_size == 0:
         raise ExtractionError(path.name, "the file is empty (0 bytes)", "replace it with the complete PDF")
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF" not in head:
+        raise ExtractionError(
+            path.name, "not a PDF (the file does not start with a PDF header)", "replace it with the real PDF file"
+        )
     try:
         return pdfplumber.open(path)
-    except (PdfminerException, PDFSyntaxError, PDFEncryptionError, PDFPasswordIncorrect) as exc:
+    except Exception as exc:  # pdfminer raises many types on a damaged file
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise ExtractionError(path.name, "the PDF is encrypted", "save an unprotected copy") from exc
+            raise ExtractionError(
+                path.name, "the PDF is encrypted with a password", "save a copy without a password and add that"
+            ) from exc
         raise ExtractionError(
-            path.name, f"not a readable PDF ({type(cause).__name__})", "the file may be truncated or damaged"
+            path.name,
+            f"not a readable PDF ({type(cause).__name__})",
+            "the file is damaged or truncated: download or export it again",
         ) from exc
 
 
-def extract_pdf_pages(path: Path) -> tuple[list[Page], dict[str, Any]]:
+@dataclass(frozen=True)
+class PdfPages:
+    """A PDF's raw pages, its metadata, and what could not be read."""
+
+    pages: tuple[Page, ...]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+def usable_chars(chars: list[dict[str, Any]], misread: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]], int]:
+    """The characters that have text, and the number without a Unicode map: ``(cid:N)``, or
+    a font in `misread` (`pipeline.extract.fonts`)."""
+    usable = [c for c in chars if not str(c.get("text", "")).startswith(CID_PREFIX) and c.get("fontname") not in misread]
+    return usable, len(chars) - len(usable)
+
+
+def frame_words(chars: list[dict[str, Any]], frame: Frame) -> list[dict[str, Any]]:
+    """Words of characters of one writing direction, in that direction's upright frame."""
+    extractor = WordExtractor(x_tolerance=WORD_X_TOLERANCE, extra_attrs=["fontname", "size"])
+    return list(extractor.extract_words(chars if frame.upright else to_frame(chars, frame)))
+
+
+def _page_text_lines(plumber_page: Any, number: int, chars: list[dict[str, Any]]) -> tuple[Frame, list[Line], list[Table]]:
+    """Lines of every writing direction, in the frame of the dominant one, and the tables."""
+    width, height = float(plumber_page.width), float(plumber_page.height)
+    groups = split_by_direction(chars)
+    main = make_frame(groups[0][0] if groups else UPRIGHT, width, height)
+    frames = [main if index == 0 else make_frame(direction, width, height) for index, (direction, _) in enumerate(groups)]
+    framed = [frame_words(group, frame) for frame, (_, group) in zip(frames, groups)]
+    # table finding works on the page as printed: only where the text stands upright on it;
+    # it takes the upright words read here instead of parsing the page again
+    upright = main.upright and bool(chars)
+    tables = [_without_cids(t) for t in find_tables(plumber_page, number, framed[0])] if upright else []
+    tiles = icon_grid_boxes(plumber_page.rects, width) if upright else []
+    lines: list[Line] = []
+    for index, frame in enumerate(frames):
+        words = []
+        for word in framed[index]:
+            on_page = frame.unbox((word["x0"], word["top"], word["x1"], word["bottom"]))
+            centre = {"x0": on_page[0], "x1": on_page[2], "top": on_page[1], "bottom": on_page[3]}
+            if not inside_any(on_page, tables) and not _centre_in(centre, tiles):
+                words.append(word)
+        found = page_lines(words, number, frame.width)
+        if index > 0:
+            found = [replace(line, bbox=main.box(frame.unbox(line.bbox))) for line in found]
+        lines.extend(found)
+    if len(groups) > 1:
+        lines.sort(key=lambda line: (line.top, line.x0))
+    return main, lines, tables
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _without_cids(table: Table) -> Table:
+    """Table cells read from the page's characters: drop the glyphs without a Unicode map."""
+    if not any(cell and CID_PREFIX in cell for row in table.rows for cell in row):
+        return table
+    rows = tuple(tuple(_CID.sub("", cell).strip() if cell else cell for cell in row) for row in table.rows)
+    return replace(table, rows=rows, caption=_CID.sub("", table.caption).strip())
+
+
+def read_page(plumber_page: Any, number: int) -> tuple[Page, bool]:
+    """One page's lines and tables, and whether it needs OCR (no usable text layer:
+    a scan, or fonts without a Unicode map)."""
+    misread = misread_fonts(plumber_page.page_obj.resources)
+    chars, unmapped = usable_chars(plumber_page.chars, misread)
+    unusable = unmapped >= CID_OCR_SHARE * (len(chars) + unmapped) and unmapped > 0
+    if unusable:
+        chars = []
+    main, lines, tables = _page_text_lines(plumber_page, number, chars)
+    needs_ocr = unusable or (not lines and not tables and bool(plumber_page.images))
+    page = Page(number=number, width=main.width, height=main.height, lines=tuple(lines), tables=tuple(tables))
+    return page, needs_ocr
+
+
+def _read_pages(pdf: pdfplumber.PDF, name: str) -> tuple[list[Page], list[int]]:
+    try:
+        plumber_pages = list(pdf.pages)
+    except Exception as exc:
+        raise ExtractionError(
+            name,
+            f"the PDF's page tree is broken ({type(exc).__name__})",
+            "open it in a PDF viewer and save or print it as a new PDF, then add that",
+        ) from exc
+    pages: list[Page] = []
+    to_ocr: list[int] = []
+    for number, plumber_page in enumerate(plumber_pages, start=1):
+        try:
+            page, needs_ocr = read_page(plumber_page, number)
+        except Exception as exc:
+            raise ExtractionError(
+                name,
+                f"page {number} cannot be read ({type(exc).__name__}: {exc})",
+                "the file is damaged: export or download it again",
+            ) from exc
+        finally:
+            _quietly(plumber_page.close)
+        pages.append(page)
+        if needs_ocr:
+            to_ocr.append(number)
+    return pages, to_ocr
+
+
+def _quietly(close: Any) -> None:
+    """Closing a damaged file can raise too; its pages are already read."""
+    try:
+        close()
+    except Exception as exc:  # noqa: BLE001  (any error of a damaged file's close is harmless here)
+        log.debug("ignored error on close: %s", exc)
+
+
+def ocr_pages(
+    path: Path, pages: list[Page], numbers: list[int], started: float, budget_s: float = OCR_BUDGET_SECONDS
+) -> tuple[list[Page], list[str]]:
+    """Replace the pages `numbers` by their OCR; returns the pages and warnings.
+    `started` is when reading the file began (`time.monotonic`)."""
+    if not numbers:
+        return pages, []
+    missing = missing_ocr()
+    if missing:
+        return pages, [f"pages {_ranges(numbers)} are scans or use fonts without text; {missing}: {INSTALL_HINT}"]
+    out = list(pages)
+    unread: list[int] = []
+    warnings: list[str] = []
+    for done, number in enumerate(numbers):
+        if time.monotonic() - started > budget_s:
+            warnings.append(f"pages {_ranges(numbers[done:])} were not read by OCR in time; split the file and add the parts")
+            break
+        words, width, height = ocr_page(path, number - 1)
+        if not words:
+            unread.append(number)
+        lines = page_lines(words, number, width)
+        out[number - 1] = Page(number=number, width=width, height=height, lines=tuple(lines), ocr=True)
+    if unread:
+        warnings.append(f"pages {_ranges(unread)} have no text layer and OCR could not read them (another script, or a picture)")
+    return out, warnings
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] → "1–3, 7"."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+def extract_pdf_pages(path: Path, ocr_budget_s: float = OCR_BUDGET_SECONDS) -> PdfPages:
     """Read every page of a PDF into raw `Page` records (lines not yet cleaned).
 
-    Returns the pages and the PDF's metadata dictionary. Raises `ExtractionError` for a file
-    that is not a readable PDF, is encrypted, or has no text layer at all.
+    Pages without a usable text layer are read by OCR. Any failure to read the file
+    (opening, a page, the page tree) raises `ExtractionError` with a reason and what to
+    do; an exception on closing is ignored, the pages being read by then. No OCR page is
+    started later than `ocr_budget_s` after opening.
     """
+    started = time.monotonic()
     pdf = _open(path)
     try:
-        pages: list[Page] = []
-        n_images = 0
-        for number, plumber_page in enumerate(pdf.pages, start=1):
-            all_words = plumber_page.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5)
-            tables: list[Table] = find_tables(plumber_page, number, all_words)
-            tiles = icon_grid_boxes(plumber_page.rects, float(plumber_page.width))
-            words = [
-                w
-                for w in all_words
-                if w.get("upright", True)
-                and not inside_any((w["x0"], w["top"], w["x1"], w["bottom"]), tables)
-                and not _centre_in(w, tiles)
-            ]
-            n_images += len(plumber_page.images)
-            pages.append(
-                Page(
-                    number=number,
-                    width=float(plumber_page.width),
-                    height=float(plumber_page.height),
-                    lines=tuple(page_lines(words, number, float(plumber_page.width))),
-                    tables=tuple(tables),
-                )
-            )
-            plumber_page.close()
-        metadata = dict(pdf.metadata or {})
-    except ExtractionError:
-        raise
-    except Exception as exc:  # pdfminer raises many types on damaged files mid-document
-        raise ExtractionError(
-            path.name, f"the PDF is damaged ({type(exc).__name__}: {exc})", "re-export or re-download the file"
-        ) from exc
+        pages, to_ocr = _read_pages(pdf, path.name)
+        metadata = _metadata(pdf)
     finally:
-        pdf.close()
+        _quietly(pdf.close)
     if not pages:
-        raise ExtractionError(path.name, "the PDF has no pages")
+        raise ExtractionError(
+            path.name, "no page could be found in the PDF (its page tree is empty or broken)",
+            "open it in a PDF viewer and save or print it as a new PDF, then add that",
+        )
+    try:
+        pages, warnings = ocr_pages(path, pages, to_ocr, started, ocr_budget_s)
+    except Exception as exc:
+        raise ExtractionError(path.name, f"OCR failed ({type(exc).__name__}: {exc})", INSTALL_HINT) from exc
     if not any(page.lines or page.tables for page in pages):
-        reason = "no text layer (scanned image only)" if n_images else "no text on any page"
-        raise ExtractionError(path.name, reason, "run OCR on it first, then add the OCR'd PDF")
-    return pages, metadata
+        raise _no_text(path.name, to_ocr)
+    return PdfPages(tuple(pages), metadata, tuple(warnings))
+
+
+def _metadata(pdf: pdfplumber.PDF) -> dict[str, Any]:
+    try:
+        return {str(k): v for k, v in dict(pdf.metadata or {}).items()}
+    except Exception:  # noqa: BLE001  # a damaged Info dictionary costs the title, not the document
+        return {}
+
+
+def _no_text(name: str, to_ocr: list[int]) -> ExtractionError:
+    if to_ocr and missing_ocr():
+        return ExtractionError(name, f"no text layer (a scan, or fonts without text) and {missing_ocr()}", INSTALL_HINT)
+    if to_ocr:
+        return ExtractionError(
+            name,
+            "no text layer, and OCR could read no page (another script, a picture, or a blank scan)",
+            "if it is a scan of Swedish or English text, scan it again at 300 dpi; else it cannot be searched",
+        )
+    return ExtractionError(name, "no text on any page (and no scanned image)", "check that this is the right file")

@@ -19,12 +19,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.config import KEEP_VERSIONS
+
 
 class IndexVersions:
     BUILDING_SUFFIX = ".building"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, keep: int = KEEP_VERSIONS) -> None:
         self.root = root
+        self.keep = keep
         self.versions = root / "versions"
         self.pointer = root / "CURRENT"
 
@@ -54,15 +57,17 @@ class IndexVersions:
             return []
         return sorted(p for p in self.versions.iterdir() if p.is_dir() and not p.name.endswith(self.BUILDING_SUFFIX))
 
-    def clean_leftovers(self, keep: int = 2) -> None:
-        """Remove interrupted builds and all but the newest `keep` finished versions."""
+    def clean_leftovers(self, keep: int | None = None) -> None:
+        """Remove interrupted builds and all but the newest `keep` (default: the configured
+        number) finished versions; the current one is never removed."""
+        keep = self.keep if keep is None else keep
         if not self.versions.is_dir():
             return
         current = self.current()
         for path in self.versions.iterdir():
             if path.name.endswith(self.BUILDING_SUFFIX):
                 shutil.rmtree(path, ignore_errors=True)
-        for path in self.kept()[:-keep]:
+        for path in self.kept()[: max(len(self.kept()) - keep, 0)]:
             if path != current:
                 shutil.rmtree(path, ignore_errors=True)
         for tmp in self.root.glob("CURRENT.*.tmp"):
@@ -84,3 +89,4 @@ class IndexVersions:
         final = self.versions / name
         os.replace(building, final)
         self._switch(name)
+        self.clean_leftovers()  # after the switch: exactly `keep` versions stay, the new one among them

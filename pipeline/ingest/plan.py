@@ -3,7 +3,8 @@
 Documents are identified by the SHA-256 of their bytes. A file whose hash is already
 indexed under the same name and catalogue entry is *unchanged* and copied over without
 extraction; new and changed files are extracted; files that disappeared drop out; files of
-an unknown type or with the same bytes as another file are reported and skipped.
+an unknown type, empty files, files with the same bytes as another file, and files that
+failed before with the same bytes (`pipeline.ingest.failures`) are reported and skipped.
 
 The corpus is the folder: a symbolic link, a device, a pipe or a socket in it is skipped with
 its reason (a probe linked `/etc/passwd` and a file outside the folder into the corpus, and
@@ -21,6 +22,7 @@ from pipeline.hashing import file_sha256
 from pipeline.index.manifest import DB_NAME
 from pipeline.index.store import document_signatures
 from pipeline.ingest.catalog import MANIFEST_NAME
+from pipeline.ingest.failures import Failure
 from pipeline.records import DocumentMeta
 
 
@@ -37,6 +39,12 @@ class Plan:
     """(file name, reason) of files that are not read at all."""
     served_by_name: dict[str, str] = field(default_factory=dict)
     """file name → doc id of every document of the served version."""
+    hashes: dict[str, str] = field(default_factory=dict)
+    """file name → content hash of every file that was hashed."""
+    duplicates: dict[str, str] = field(default_factory=dict)
+    """file name → the file with the same bytes that is read instead."""
+    remembered: dict[str, Failure] = field(default_factory=dict)
+    """content hash → failure of an earlier run that still holds (the file is skipped)."""
 
 
 def discover(directory: Path) -> list[Path]:
@@ -80,9 +88,14 @@ def plan_batch(
     current: Path | None,
     served_manifest: dict | None,
     catalog: dict[str, DocumentMeta],
+    failures: dict[str, Failure] | None = None,
     follow_symlinks: bool = False,
 ) -> Plan:
-    """Sort the folder's files into kept, to extract, skipped; and find the removed ones."""
+    """Sort the folder's files into kept, to extract, skipped; and find the removed ones.
+
+    `failures` are the remembered failures that still hold (same extractor); their files
+    are skipped with the remembered reason. Links and other non-regular files are skipped
+    unless `follow_symlinks` (then only links to regular files inside the folder are read)."""
     same_extractor = served_manifest is not None and served_manifest.get("extractor") == EXTRACTOR_VERSION
     in_current = served_documents(current)
     served = in_current if same_extractor else {}  # another extractor version: re-extract all
@@ -93,13 +106,12 @@ def plan_batch(
         if irregular is not None:
             plan.skipped.append((path.name, irregular))
             continue
-        if path.suffix.lower() not in MEDIA_TYPES:
-            reason = f"unsupported file type '{path.suffix or '(none)'}' — styrdok reads .pdf and .html files"
-            plan.skipped.append((path.name, reason))
+        doc_id = _admit(path, plan)
+        if doc_id is None:
             continue
-        doc_id = file_sha256(path)
         if doc_id in seen:
-            plan.skipped.append((path.name, f"same content as {seen[doc_id]} — indexed once"))
+            plan.duplicates[path.name] = seen[doc_id]
+            plan.skipped.append((path.name, f"same content as {seen[doc_id]} — indexed once, under that name"))
             continue
         seen[doc_id] = path.name
         known = served.get(doc_id)
@@ -107,8 +119,29 @@ def plan_batch(
         if known is not None and known[0] == path.name and meta_same:
             plan.keep.append(doc_id)
             plan.unchanged.append(path.name)
+        elif failures and doc_id in failures:
+            plan.remembered[doc_id] = failures[doc_id]
+            reason = f"{failures[doc_id].reason} (known from an earlier run: change the file, or pass --retry-failed)"
+            plan.skipped.append((path.name, reason))
         else:
             plan.to_extract.append(path)
     present = {p.name for p in plan.to_extract} | set(plan.unchanged) | {name for name, _ in plan.skipped}
     plan.removed = sorted(name for name in plan.served_by_name if name not in present)
     return plan
+
+
+def _admit(path: Path, plan: Plan) -> str | None:
+    """The content hash of a file worth reading, or None after noting why it is skipped."""
+    if path.suffix.lower() not in MEDIA_TYPES:
+        reason = f"unsupported file type '{path.suffix or '(none)'}' — styrdok reads .pdf and .html files: export it as PDF"
+        plan.skipped.append((path.name, reason))
+        return None
+    try:
+        if path.stat().st_size == 0:
+            plan.skipped.append((path.name, "the file is empty (0 bytes) — replace it with the complete file"))
+            return None
+        plan.hashes[path.name] = file_sha256(path)
+    except OSError as exc:
+        plan.skipped.append((path.name, f"cannot read the file ({exc.strerror or exc}) — check its permissions"))
+        return None
+    return plan.hashes[path.name]

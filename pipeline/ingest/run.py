@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.config import EXACT_INDEX_LIMIT, Limits
+from pipeline.config import EXACT_INDEX_LIMIT, KEEP_VERSIONS, Limits
 from pipeline.crosscheck.goals import Goal, extract_goals
 from pipeline.crosscheck.statements import Statement, statements_of
 from pipeline.crosscheck.stored import goal_rows, statement_rows
@@ -49,6 +49,7 @@ from pipeline.ingest.bounds import extract_within
 from pipeline.ingest.catalog import read_catalog
 from pipeline.ingest.commit import prune_sources, verify_build
 from pipeline.ingest.events import IngestListener
+from pipeline.ingest.failures import Failure, load_failures, save_failures
 from pipeline.ingest.lock import writer_lock
 from pipeline.ingest.plan import Plan, plan_batch
 from pipeline.ingest.sandbox import Outcome, run_isolated
@@ -130,13 +131,19 @@ def ingest(
     wait: bool = False,
     limits: Limits = Limits(),
     exact_limit: int = EXACT_INDEX_LIMIT,
+    retry_failed: bool = False,
+    keep_versions: int = KEEP_VERSIONS,
 ) -> IngestReport:
     """Bring the index in line with a folder; a new version becomes current when anything changed.
 
     A version with fewer than `exact_limit` vectors is searched exactly, a larger one with IVF.
+    Files that failed before with the same bytes are skipped unless `retry_failed`;
+    `keep_versions` finished versions stay on disk.
     """
     with writer_lock(index_dir, wait=wait):
         batch = _Batch(directory, index_dir, embedder, workers, listener or IngestListener(), limits, exact_limit)
+        batch.retry_failed = retry_failed
+        batch.keep_versions = max(1, keep_versions)
         return batch.run()
 
 
@@ -152,21 +159,25 @@ class _Batch:
     limits: Limits
     exact_limit: int
     report: IngestReport = field(default_factory=IngestReport)
+    retry_failed: bool = False
+    keep_versions: int = KEEP_VERSIONS
 
     def run(self) -> IngestReport:
-        versions = IndexVersions(self.index_dir)
+        versions = IndexVersions(self.index_dir, self.keep_versions)
         current = versions.current()
         served_manifest = read_index_manifest(current) if current is not None else None
         catalog = read_catalog(self.directory)
+        known = {sha: f for sha, f in load_failures(self.index_dir).items() if f.extractor == EXTRACTOR_VERSION}
         with _timed(self.report, "scan"):
-            plan = plan_batch(self.directory, current, served_manifest, catalog, self.limits.follow_symlinks)
+            failures = None if self.retry_failed else known
+            plan = plan_batch(self.directory, current, served_manifest, catalog, failures, self.limits.follow_symlinks)
         self._note_plan(plan)
-        if not plan.to_extract and not plan.removed and _reusable(served_manifest, self.embedder):
-            assert current is not None  # a reusable manifest comes from the current version
-            self.report.version = current.name
-            self.report.passages = count_passages(current / DB_NAME)
-            return self.report
+        reusable = current is not None and _reusable(served_manifest, self.embedder)
+        if not plan.to_extract and not plan.removed and reusable:
+            return self._keep_current(current, plan)
         documents = self._extract(plan, catalog)
+        if not documents and not plan.removed and reusable:  # every new file failed: nothing to index
+            return self._keep_current(current, plan)
         store = FileStore(self.index_dir)
         with versions.build() as build_dir:
             passages = self._store(build_dir, current, plan, documents, store)
@@ -177,7 +188,30 @@ class _Batch:
         self.report.switched = True
         self.report.passages = len(passages)
         prune_sources(store, versions)
+        self._remember_failures(plan)
         return self.report
+
+    def _keep_current(self, current: Path | None, plan: Plan) -> IngestReport:
+        """Nothing to change: the served version stays current."""
+        assert current is not None  # only called when the served version is reusable
+        self.report.version = current.name
+        self.report.passages = count_passages(current / DB_NAME)
+        self._remember_failures(plan)
+        return self.report
+
+    def _remember_failures(self, plan: Plan) -> None:
+        """Remember this run's failures by content hash, for the files still in the folder;
+        a duplicate of a file that failed gets that file's reason."""
+        reasons = dict(self.report.failed)
+        failures = dict(plan.remembered)
+        for name, sha in plan.hashes.items():
+            if name in reasons and sha not in plan.remembered and name not in plan.duplicates:
+                failures[sha] = Failure(name, reasons[name], EXTRACTOR_VERSION)
+        for name, original in plan.duplicates.items():
+            if original in reasons:
+                reasons[name] = f"same content as {original}, which could not be read: {reasons[original]}"
+        self.report.failed = sorted(reasons.items())
+        save_failures(self.index_dir, failures)
 
     def _note_plan(self, plan: Plan) -> None:
         for name, reason in plan.skipped:

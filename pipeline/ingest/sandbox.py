@@ -20,6 +20,11 @@ from typing import Any, cast
 from pipeline.config import Limits
 
 POLL_SECONDS = 0.2
+SLOW_HINT = (
+    "a very large or scanned file, a busy machine, or a damaged file: split it, or raise"
+    " STYRDOK_EXTRACT_TIMEOUT_S and run again"
+)
+BIG_HINT = "a very large or damaged file: split it, or raise STYRDOK_EXTRACT_MEMORY_MB and run again"
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple, memory_mb: int
     try:
         result = ("ok", fn(*args))
     except MemoryError:
-        result = ("error", f"needs more than {memory_mb} MB of memory to read", "the file may be malformed")
+        result = ("error", f"needs more than {memory_mb} MB of memory to read", BIG_HINT)
     except Exception as exc:  # reported for this file only
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
         result = ("error", reason, getattr(exc, "hint", ""))
@@ -102,7 +107,7 @@ def run_isolated(
                 process.join()
                 conn.close()
                 del running[conn]
-                on_outcome(Outcome(key, error=f"took longer than {limits.seconds:g} s to read", hint="the file may be malformed"))
+                on_outcome(Outcome(key, error=f"took longer than {limits.seconds:g} s to read", hint=SLOW_HINT))
 
 
 def _death(exitcode: int | None, limits: Limits) -> str:

@@ -69,6 +69,8 @@ def test_norwegian_looking_swedish_is_swedish() -> None:
     assert detect_language(text, default="?") == "sv"
 
 
-def test_other_languages_fall_back_to_the_default() -> None:
+def test_other_languages_are_labelled_by_langdetect() -> None:
+    """Issue 14: a German text is labelled German (not the default), a few words are not enough."""
     text = "Dies ist ein deutscher Text über die regionale Entwicklung und die Gesundheitsversorgung."
-    assert detect_language(text, default="?") == "?"
+    assert detect_language(text, default="?") == "de"
+    assert detect_language("Regionale Entwicklung", default="?") == "?"
