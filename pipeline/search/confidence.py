@@ -2,7 +2,7 @@
 
 A question the corpus cannot answer still gets ten nearest passages. Two signals separate
 the real answers from those (measured on the 40 dev and 15 unanswerable dev questions,
-docs/SEARCH.md):
+figures in the README, "Search that answers"):
 
 - **dense margin**: the passage's cosine score minus the mean score of the query's
   background (the dense ranks `BACKGROUND_FROM`..`BACKGROUND_TO`). The absolute score of the
