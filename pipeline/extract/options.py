@@ -79,5 +79,51 @@ class StructureOptions:
     """Body size assumed for a document without text lines."""
 
 
+@dataclass(frozen=True)
+class PdfOptions:
+    """Words into lines on a PDF page (`pipeline.extract.pdf`); sizes ending in ``_em`` are
+    shares of the font size, the rest are points."""
+
+    word_x_tolerance: float = 1.5
+    """Characters closer than this belong to one word."""
+    segment_gap_em: float = 1.6
+    """A horizontal gap wider than this splits a row into segments (column gutters, label/value
+    pairs); justified word spacing stays well below it."""
+    gutter_gap_em: float = 0.8
+    """At a known column gutter a narrower gap is enough to split, but not a plain word space."""
+    near_rows: int = 4
+    """Rows (in baseline order) on each side searched for the line a superscript belongs to."""
+    baseline_em: float = 0.25
+    """Words whose baselines differ by less than this share one row (tight leading stays apart)."""
+    glue_gap_em: float = 0.12
+    """Words closer than this are one word split by the PDF (kerning), joined without a space."""
+    superscript_size: float = 0.85
+    """A word at most this factor of its neighbour's size can be a footnote mark on it."""
+    touch_before: float = 0.5
+    touch_after: float = 1.5
+    """Points a mark may overlap / stand apart from the word it belongs to."""
+    superscript_lift: float = 1.0
+    """Points a mark's centre may stand above the top of the word it belongs to."""
+    drop_cap_size: float = 1.8
+    """A single capital this many times the size of the next words is a drop cap."""
+    drop_cap_gap_em: float = 0.3
+    """A drop cap's word starts within this share of its size right of the cap."""
+    drop_cap_top_em: float = 0.6
+    """…and its first line's top within this share of the cap's top."""
+    min_icon_tiles: int = 6
+    """Filled tiles of one size repeated this often are an icon grid (a figure, not body text)."""
+    icon_min_side: float = 10.0
+    icon_max_share: float = 0.25
+    """An icon tile is larger than this many points and smaller than this share of the page width."""
+    cid_ocr_share: float = 0.05
+    """A page where at least this share of the characters has no Unicode map has no usable text
+    layer (one unmapped font is a whole style: headings, body or numbers); it is read by OCR."""
+    ocr_budget_seconds: float = 200.0
+    """No OCR page is started later than this after the file was opened, which keeps a file
+    inside the sandbox's 300 s limit (a page takes 6–12 s); the pages not reached are listed
+    in the document's warnings."""
+
+
 LAYOUT = LayoutOptions()
+PDF = PdfOptions()
 STRUCTURE = StructureOptions()

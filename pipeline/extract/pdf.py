@@ -23,6 +23,7 @@ from pipeline.errors import ExtractionError
 from pipeline.extract.fonts import misread_fonts
 from pipeline.extract.layout import find_gutter
 from pipeline.extract.ocr import INSTALL_HINT, missing_ocr, ocr_page
+from pipeline.extract.options import PDF
 from pipeline.extract.rotation import (
     UPRIGHT,
     Frame,
@@ -38,26 +39,16 @@ log = logging.getLogger(__name__)
 
 BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demi")
 ITALIC_MARKERS = ("italic", "oblique")
-SEGMENT_GAP_EM = 1.6
-"""A horizontal gap wider than this many font sizes splits a row into separate segments
-(column gutters, label/value pairs); justified word spacing stays well below it."""
-MIN_ICON_TILES = 6
-GUTTER_GAP_EM = 0.8
-"""At a known column gutter a narrower gap is enough to split, but not a plain word space."""
-NEAR_ROWS = 4
-"""Rows (in baseline order) on each side searched for the line a superscript belongs to."""
-WORD_X_TOLERANCE = 1.5
-"""Characters closer than this (points) belong to one word."""
 CID_PREFIX = "(cid:"
 """pdfminer's text for a glyph whose font has no Unicode map: never text to index."""
-CID_OCR_SHARE = 0.05
-"""A page where at least this share of the characters has no Unicode map has no usable text
-layer (one unmapped font is a whole style: headings, body or numbers); it is read by OCR."""
-OCR_BUDGET_SECONDS = 200.0
-"""No OCR page is started later than this after the file was opened, which keeps a file
-inside the sandbox's 300 s limit (a page takes 6–12 s); the pages not reached are listed
-in the document's warnings."""
-
+SEGMENT_GAP_EM = PDF.segment_gap_em
+GUTTER_GAP_EM = PDF.gutter_gap_em
+NEAR_ROWS = PDF.near_rows
+WORD_X_TOLERANCE = PDF.word_x_tolerance
+MIN_ICON_TILES = PDF.min_icon_tiles
+CID_OCR_SHARE = PDF.cid_ocr_share
+OCR_BUDGET_SECONDS = PDF.ocr_budget_seconds
+"""Short names for the options this module uses most (`pipeline.extract.options.PdfOptions`)."""
 
 def _is_style(fontname: str, markers: tuple[str, ...]) -> bool:
     name = fontname.lower()
@@ -72,9 +63,9 @@ def merge_drop_caps(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
             w
             for w in out
             if w is not cap
-            and cap["size"] >= 1.8 * w["size"]
-            and -0.5 <= w["x0"] - cap["x1"] <= 0.3 * w["size"]
-            and abs(w["top"] - cap["top"]) <= 0.6 * w["size"]
+            and cap["size"] >= PDF.drop_cap_size * w["size"]
+            and -PDF.touch_before <= w["x0"] - cap["x1"] <= PDF.drop_cap_gap_em * w["size"]
+            and abs(w["top"] - cap["top"]) <= PDF.drop_cap_top_em * w["size"]
         ]
         if followers:
             first = min(followers, key=lambda w: w["top"])
@@ -93,9 +84,9 @@ def group_rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """
     rows: list[list[dict[str, Any]]] = []
     for word in sorted(merge_drop_caps(words), key=lambda w: (w["bottom"], w["x0"])):
-        for row in reversed(rows[-4:]):
+        for row in reversed(rows[-PDF.near_rows :]):
             ref = row[-1]
-            if abs(word["bottom"] - ref["bottom"]) <= 0.25 * min(word["size"], ref["size"]):
+            if abs(word["bottom"] - ref["bottom"]) <= PDF.baseline_em * min(word["size"], ref["size"]):
                 row.append(word)
                 break
         else:
@@ -109,18 +100,19 @@ def _attach_superscript(row: list[dict[str, Any]], rows: list[list[dict[str, Any
 
     `rows` are the neighbours in baseline order: a mark sits just above its line's baseline."""
     largest = max((w["size"] for other in rows if other is not row for w in other), default=0.0)
-    if min(w["size"] for w in row) >= largest * 0.85:
+    if min(w["size"] for w in row) >= largest * PDF.superscript_size:
         return False  # no word of the row is small beside any neighbour: most rows end here
     for word in row:
         for other in rows:
             if other is row or not other:
                 continue
             for target in other:
-                touching = -0.5 <= word["x0"] - target["x1"] <= 1.5 or -0.5 <= target["x0"] - word["x1"] <= 1.5
+                gaps = (word["x0"] - target["x1"], target["x0"] - word["x1"])
+                touching = any(-PDF.touch_before <= gap <= PDF.touch_after for gap in gaps)
                 if (
-                    word["size"] < target["size"] * 0.85
+                    word["size"] < target["size"] * PDF.superscript_size
                     and touching
-                    and target["top"] - 1 <= (word["top"] + word["bottom"]) / 2 <= target["bottom"]
+                    and target["top"] - PDF.superscript_lift <= (word["top"] + word["bottom"]) / 2 <= target["bottom"]
                 ):
                     other.extend(row)
                     return True
@@ -139,7 +131,7 @@ def _segment_to_line(words: list[dict[str, Any]], page_number: int) -> Line:
     main_size = _dominant([round(w["size"], 1) for w in words], weights)
     parts: list[str] = []
     for prev, word in zip([None, *words[:-1]], words):
-        glued = prev is not None and word["x0"] - prev["x1"] < 0.12 * min(word["size"], prev["size"])
+        glued = prev is not None and word["x0"] - prev["x1"] < PDF.glue_gap_em * min(word["size"], prev["size"])
         parts.append(word["text"] if glued or prev is None else " " + word["text"])
     body_words = [w for w in words if round(w["size"], 1) == main_size] or words
     return Line(
@@ -208,7 +200,8 @@ def icon_grid_boxes(rects: list[dict[str, Any]], page_width: float) -> list[tupl
     by_size: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
     for rect in rects:
         width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
-        if rect.get("fill") and 10 < width < 0.25 * page_width and 10 < height < 0.25 * page_width:
+        small = PDF.icon_max_share * page_width
+        if rect.get("fill") and PDF.icon_min_side < width < small and PDF.icon_min_side < height < small:
             by_size.setdefault((round(width), round(height)), []).append(
                 (rect["x0"], rect["top"], rect["x1"], rect["bottom"])
             )
