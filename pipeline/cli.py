@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,6 +19,7 @@ from pipeline.ingest.events import IngestListener
 from pipeline.records import PATH_SEPARATOR
 
 if TYPE_CHECKING:
+    from pipeline.ingest.cluster import RayExecutor
     from pipeline.ingest.run import IngestReport
     from pipeline.search.hybrid import Searcher
     from search_api.schemas import CompareResponse
@@ -65,6 +67,10 @@ def ingest(
     workers: Annotated[int | None, typer.Option(help="Parallel extraction processes (default: CPU cores).")] = None,
     index_dir: Annotated[Path | None, typer.Option(help="Where the index lives (default: var/index).")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for a running ingest instead of giving up.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Run extraction and embedding on a Ray cluster: ADDRESS, 'auto' or 'local' (env STYRDOK_CLUSTER)."),
+    ] = None,
 ) -> None:
     """Index every PDF and HTML file of a folder — only what changed since the last run.
 
@@ -82,7 +88,8 @@ def ingest(
     directory = _ingest_folder(directory or settings.corpus_dir)
     from pipeline.embed.embedder import Embedder
 
-    with Progress(
+    executor = _cluster_executor(cluster or settings.cluster, workers or settings.workers)
+    with executor or nullcontext(), Progress(
         TextColumn("[bold]{task.fields[stage]}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -100,6 +107,7 @@ def ingest(
                 wait=wait,
                 limits=settings.limits,
                 exact_limit=settings.exact_search_limit,
+                executor=executor,
             )
         except CatalogError as exc:
             console.print(f"[red]error in the manifest:[/] {exc}")
@@ -110,6 +118,19 @@ def ingest(
     _print_ingest_report(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _cluster_executor(address: str | None, workers: int) -> RayExecutor | None:
+    """The Ray executor for `--cluster`, or None for a local ingest (Ray is then never imported)."""
+    if not address:
+        return None
+    from pipeline.ingest.cluster import ClusterUnavailable, RayExecutor
+
+    try:
+        return RayExecutor(address, cpus=workers)
+    except ClusterUnavailable as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def _ingest_folder(directory: Path) -> Path:
@@ -258,14 +279,52 @@ def evaluate_command(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    index_url: Annotated[
+        str | None,
+        typer.Option(help="Serve the index published here (a shared directory or file:// URL); replicas share one."),
+    ] = None,
 ) -> None:
     """Serve the search API and the staff web page."""
     import uvicorn
 
+    from pipeline.config import Settings
     from search_api.app import create_app
 
+    settings = Settings(index_dir=_index_location(index_url)) if index_url else None
     console.print(f"styrdok serves at [bold]http://{host}:{port}/[/] (API docs at http://{host}:{port}/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _index_location(url: str) -> Path:
+    from pipeline.errors import IndexUnavailable
+    from pipeline.index.publish import index_location
+
+    try:
+        return index_location(url)
+    except IndexUnavailable as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def publish(
+    index_url: Annotated[str, typer.Argument(help="Shared directory (or file:// URL) that the serving replicas read.")],
+    index_dir: Annotated[Path | None, typer.Option(help="Index to publish from (default: var/index).")] = None,
+) -> None:
+    """Copy the current index version to a shared place and make it current there.
+
+    Every `styrdok serve --index-url` over that place switches to it within a second;
+    the version is copied completely before the switch, so no replica sees half of it.
+    """
+    from pipeline.errors import IndexUnavailable
+    from pipeline.index.publish import publish as run_publish
+
+    try:
+        name = run_publish(index_dir or get_settings().index_dir, _index_location(index_url))
+    except IndexUnavailable as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"index version [bold]{name}[/] is now current at {index_url}")
 
 
 @app.command()

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     """Origins allowed to call the API from a browser (CORS is closed by default)."""
     model: str = "multilingual-e5-small"
     """Embedding model: a registry name, a sentence-transformers folder or a hub id."""
+    cluster: str | None = None
+    """Ray cluster that `styrdok ingest` runs on: an address, `auto` (one already running) or
+    `local` (started in-process); unset: this machine's processes, and Ray is not loaded."""
     exact_search_limit: int = EXACT_INDEX_LIMIT
     """An index version with fewer vectors than this is searched exactly (flat), a larger one
     approximately (IVF); applies to the next version an ingest builds."""

@@ -65,6 +65,13 @@ class SentenceTransformerEncoder:
         return out
 
 
+class TextEncoder(Protocol):
+    """Anything that turns prepared inputs (prefixes applied) into normalised vectors: the
+    local engines, or the Ray actors of `pipeline.ingest.cluster`."""
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
+
+
 class VectorCache(Protocol):
     """Where computed vectors are kept between runs (`pipeline.index.store.EmbeddingCache`)."""
 
@@ -130,11 +137,13 @@ class Embedder:
         cache: VectorCache | None = None,
         progress: Callable[[int], None] | None = None,
         as_queries: bool = False,
+        encoder: TextEncoder | None = None,
     ) -> tuple[np.ndarray, int]:
         """Vectors for passage texts, reusing cached ones; returns (vectors, number embedded now).
 
         `as_queries` embeds with the query prefix instead: e5 models want it on both sides
         when two short statements are compared with each other (symmetric similarity).
+        `encoder` embeds what the cache lacks elsewhere (e.g. on a cluster); default: this engine.
         """
         inputs = [self.spec.query_prefix + t if as_queries else self.passage_input(t) for t in texts]
         keys = [hashlib.sha256(i.encode()).hexdigest() for i in inputs]
@@ -142,7 +151,8 @@ class Embedder:
         missing = [i for i, key in enumerate(keys) if key not in cached]
         if progress and len(missing) < len(keys):
             progress(len(keys) - len(missing))
-        fresh = self.engine.encode([inputs[i] for i in missing], progress) if missing else np.zeros((0, self.dimension))
+        engine = encoder or self.engine
+        fresh = engine.encode([inputs[i] for i in missing], progress) if missing else np.zeros((0, self.dimension))
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, key in enumerate(keys):
             if key in cached:

@@ -25,7 +25,7 @@ from pipeline.config import EXACT_INDEX_LIMIT, Limits
 from pipeline.crosscheck.goals import Goal, extract_goals
 from pipeline.crosscheck.stored import goal_rows
 from pipeline.embed.embedder import Embedder
-from pipeline.extract.document import EXTRACTOR_VERSION, extract_document
+from pipeline.extract.document import EXTRACTOR_VERSION
 from pipeline.index.build import write_search_files
 from pipeline.index.files import FileStore
 from pipeline.index.manifest import DB_NAME, FORMAT_VERSION, GOAL_VECTORS_NAME
@@ -45,10 +45,12 @@ from pipeline.index.versions import IndexVersions
 from pipeline.ingest.catalog import read_catalog
 from pipeline.ingest.commit import prune_sources, verify_build
 from pipeline.ingest.events import IngestListener
+from pipeline.ingest.executor import Executor, LocalExecutor, extract_all
 from pipeline.ingest.lock import writer_lock
 from pipeline.ingest.plan import Plan, plan_batch
-from pipeline.ingest.sandbox import Outcome, run_isolated
 from pipeline.records import Document, DocumentMeta
+
+__all__ = ["CACHE_NAME", "IngestReport", "extract_all", "ingest"]
 
 log = logging.getLogger(__name__)
 CACHE_NAME = "embeddings.sqlite"
@@ -80,33 +82,6 @@ def _fault_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def extract_all(
-    files: list[Path],
-    manifest: dict[str, DocumentMeta],
-    workers: int,
-    listener: IngestListener,
-    limits: Limits = Limits(),
-) -> tuple[list[Document], list[tuple[str, str]]]:
-    """Extract files in isolated child processes, `workers` at a time, each under
-    `limits`; returns the documents in file order and the failures with their reasons."""
-    documents: dict[str, Document] = {}
-    failed: list[tuple[str, str]] = []
-
-    def record(outcome: Outcome) -> None:
-        if outcome.error is None:
-            documents[outcome.key] = outcome.value
-            listener.file_done(outcome.key, None)
-        else:
-            reason = outcome.error + (f" — {outcome.hint}" if outcome.hint else "")
-            failed.append((outcome.key, reason))
-            listener.file_done(outcome.key, reason)
-
-    tasks = [(p.name, extract_document, (p, manifest.get(p.name))) for p in files]
-    run_isolated(tasks, workers, limits, record)
-    return [documents[p.name] for p in files if p.name in documents], sorted(failed)
-
-
-
 @contextmanager
 def _timed(report: IngestReport, stage: str) -> Iterator[None]:
     """Add the wall time of a block to ``report.seconds[stage]``."""
@@ -126,13 +101,18 @@ def ingest(
     wait: bool = False,
     limits: Limits = Limits(),
     exact_limit: int = EXACT_INDEX_LIMIT,
+    executor: Executor | None = None,
 ) -> IngestReport:
     """Bring the index in line with a folder; a new version becomes current when anything changed.
 
     A version with fewer than `exact_limit` vectors is searched exactly, a larger one with IVF.
+    `executor` runs extraction and embedding elsewhere (a Ray cluster); by default `workers`
+    local processes extract and the embedder's engine embeds. This process alone writes.
     """
     with writer_lock(index_dir, wait=wait):
-        batch = _Batch(directory, index_dir, embedder, workers, listener or IngestListener(), limits, exact_limit)
+        batch = _Batch(
+            directory, index_dir, embedder, executor or LocalExecutor(workers), listener or IngestListener(), limits, exact_limit
+        )
         return batch.run()
 
 
@@ -143,7 +123,7 @@ class _Batch:
     directory: Path
     index_dir: Path
     embedder: Embedder
-    workers: int
+    executor: Executor
     listener: IngestListener
     limits: Limits
     exact_limit: int
@@ -186,7 +166,7 @@ class _Batch:
         with _timed(self.report, "extract"):
             self.listener.stage("extract", len(plan.to_extract))
             _fault_point("extract")
-            documents, failed = extract_all(plan.to_extract, catalog, self.workers, self.listener, self.limits)
+            documents, failed = self.executor.extract(plan.to_extract, catalog, self.listener, self.limits)
             self.report.failed = sorted(self.report.failed + failed)
             self.report.extracted = len(plan.to_extract)
             for doc in documents:
@@ -210,7 +190,10 @@ class _Batch:
             self.listener.stage("embed", len(texts))
             _fault_point("embed")
             vectors, self.report.embedded = self.embedder.encode_passages(
-                texts, EmbeddingCache(self.index_dir / CACHE_NAME), progress=self.listener.advance
+                texts,
+                EmbeddingCache(self.index_dir / CACHE_NAME),
+                progress=self.listener.advance,
+                encoder=self.executor.encoder(self.embedder),
             )
         return vectors, owners
 
@@ -219,7 +202,10 @@ class _Batch:
             self.listener.stage("goals", 1)
             goals = _extract_goals(build_dir / DB_NAME)
             goal_vectors, _ = self.embedder.encode_passages(
-                [g.text for g in goals], EmbeddingCache(self.index_dir / CACHE_NAME), as_queries=True
+                [g.text for g in goals],
+                EmbeddingCache(self.index_dir / CACHE_NAME),
+                as_queries=True,
+                encoder=self.executor.encoder(self.embedder),
             )
             np.save(build_dir / GOAL_VECTORS_NAME, goal_vectors)
             self.listener.advance(1)
