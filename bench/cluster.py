@@ -33,7 +33,7 @@ from typing import Any
 from pipeline.config import PROJECT_ROOT, get_settings
 
 HERE = Path(__file__).resolve().parent
-CPU_SAMPLE = 200
+CPU_SAMPLE = int(os.environ.get("STYRDOK_BENCH_CPU_SAMPLE", "200"))
 """Texts the CPU engine embeds for its rate: a few dozen seconds on one core."""
 WARM_UP = 64
 """Texts embedded once before timing: CUDA kernels and allocator warm-up are not throughput."""
@@ -155,6 +155,7 @@ def _gpu_name() -> str:
 
 
 def cluster_mode(args: argparse.Namespace) -> dict[str, Any]:
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # loopback only (see tests/pipeline/ingest/test_cluster.py)
     from ray import cluster_utils
 
     from pipeline.embed.embedder import Embedder

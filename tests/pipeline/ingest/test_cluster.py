@@ -8,6 +8,7 @@ one document's passages are dropped from it, so the cluster's actors embed them 
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,9 @@ from pipeline.config import PROJECT_ROOT
 from pipeline.ingest.events import IngestListener
 from pipeline.ingest.run import CACHE_NAME, ingest
 
+os.environ.setdefault(LOOPBACK_ONLY := "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+# ^ read when Ray is imported: every node and the driver then use 127.0.0.1; otherwise Ray
+#   rewrites 127.0.0.1 in an address to the machine's outward IP, where nothing listens.
 ray = pytest.importorskip("ray")
 cluster_utils = pytest.importorskip("ray.cluster_utils")
 
@@ -94,7 +98,7 @@ def _seed_cache(local_index: Path, target: Path, embedder, leave_out: str) -> in
     """The local run's cache without the passages of `leave_out`; returns how many were dropped."""
     import hashlib
 
-    from pipeline.index.manifest import DB_NAME
+    from pipeline.index.manifest import DB_NAME, ROW_DOC_NAME, read_manifest
     from pipeline.index.store import EmbeddingCache, connect
     from pipeline.index.vectors import embedding_units, indexed_passages
     from pipeline.index.versions import IndexVersions
@@ -103,8 +107,10 @@ def _seed_cache(local_index: Path, target: Path, embedder, leave_out: str) -> in
     shutil.copyfile(local_index / CACHE_NAME, target / CACHE_NAME)
     version = IndexVersions(local_index).current()
     assert version is not None
+    code = read_manifest(version)["row_codes"]["docs"].index(leave_out)
+    row_doc = np.load(version / ROW_DOC_NAME)  # passages are in row order
     with connect(version / DB_NAME) as conn:
-        passages = [p for p in indexed_passages(conn) if p.doc_id == leave_out]
+        passages = [p for i, p in enumerate(indexed_passages(conn)) if row_doc[i] == code]
     texts, _ = embedding_units(passages)
     keys = [hashlib.sha256(embedder.passage_input(t).encode()).hexdigest() for t in texts]
     EmbeddingCache(target / CACHE_NAME).drop(embedder.model_id, keys)
