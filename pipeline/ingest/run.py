@@ -1,7 +1,8 @@
 """Batch ingestion: a folder of PDF/HTML files into a new index version, incrementally.
 
 `pipeline.ingest.plan` decides what changed against the served version; new and changed
-files are extracted here in parallel sandboxed worker processes (`pipeline.ingest.sandbox`);
+files are extracted by the executor (`pipeline.ingest.executor`: here in parallel sandboxed
+worker processes, or on a Ray cluster with `pipeline.ingest.cluster`);
 a file that cannot be read is reported by name with its reason and skipped while the rest
 is indexed. Passages and goal statements are embedded through the embedding cache, the
 search files written, and `pipeline.ingest.commit` checks the version before it becomes
