@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +22,7 @@ from pipeline.records import PATH_SEPARATOR
 
 if TYPE_CHECKING:
     from pipeline.crosscheck.compare import Comparison
+    from pipeline.ingest.cluster import RayExecutor
     from pipeline.ingest.run import IngestReport
     from pipeline.search.hybrid import DocumentInfo, Searcher
     from search_api.schemas import CompareResponse
@@ -77,6 +79,10 @@ def ingest(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Read again the files that failed before with the same bytes.")
     ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Run extraction and embedding on a Ray cluster: ADDRESS, 'auto' or 'local' (env STYRDOK_CLUSTER)."),
+    ] = None,
 ) -> None:
     """Index every PDF and HTML file of a folder — only what changed since the last run.
 
@@ -94,7 +100,8 @@ def ingest(
     directory = _ingest_folder(directory or settings.corpus_dir)
     from pipeline.embed.embedder import Embedder
 
-    with Progress(
+    executor = _cluster_executor(cluster or settings.cluster, workers or settings.workers)
+    with executor or nullcontext(), Progress(
         TextColumn("[bold]{task.fields[stage]}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -114,6 +121,7 @@ def ingest(
                 exact_limit=settings.exact_search_limit,
                 retry_failed=retry_failed,
                 keep_versions=settings.keep_versions,
+                executor=executor,
             )
         except Exception as exc:  # noqa: BLE001  (every failure of the batch: one line, no traceback)
             raise typer.Exit(_batch_failed(exc, index_dir or settings.index_dir)) from None
@@ -138,6 +146,17 @@ def _batch_failed(exc: Exception, index_dir: Path) -> int:
         say("error:", f"the batch failed ({type(exc).__name__}: {exc}); the previous index version stays"
             " current: run again with --verbose and report this line")
     return 2
+def _cluster_executor(address: str | None, workers: int) -> RayExecutor | None:
+    """The Ray executor for `--cluster`, or None for a local ingest (Ray is then never imported)."""
+    if not address:
+        return None
+    from pipeline.ingest.cluster import ClusterUnavailable, RayExecutor
+
+    try:
+        return RayExecutor(address, cpus=workers)
+    except ClusterUnavailable as exc:
+        say("error:", str(exc))
+        raise typer.Exit(2) from exc
 
 
 def _ingest_folder(directory: Path) -> Path:
@@ -309,14 +328,52 @@ def evaluate_command(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    index_url: Annotated[
+        str | None,
+        typer.Option(help="Serve the index published here (a shared directory or file:// URL); replicas share one."),
+    ] = None,
 ) -> None:
     """Serve the search API and the staff web page."""
     import uvicorn
 
+    from pipeline.config import Settings
     from search_api.app import create_app
 
+    settings = Settings(index_dir=_index_location(index_url)) if index_url else None
     console.print(f"styrdok serves at [bold]http://{host}:{port}/[/] (API schema at http://{host}:{port}/openapi.json)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _index_location(url: str) -> Path:
+    from pipeline.errors import IndexUnavailable
+    from pipeline.index.publish import index_location
+
+    try:
+        return index_location(url)
+    except IndexUnavailable as exc:
+        say("error:", str(exc))
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def publish(
+    index_url: Annotated[str, typer.Argument(help="Shared directory (or file:// URL) that the serving replicas read.")],
+    index_dir: Annotated[Path | None, typer.Option(help="Index to publish from (default: var/index).")] = None,
+) -> None:
+    """Copy the current index version to a shared place and make it current there.
+
+    Every `styrdok serve --index-url` over that place switches to it within a second;
+    the version is copied completely before the switch, so no replica sees half of it.
+    """
+    from pipeline.errors import IndexUnavailable
+    from pipeline.index.publish import publish as run_publish
+
+    try:
+        name = run_publish(index_dir or get_settings().index_dir, _index_location(index_url))
+    except IndexUnavailable as exc:
+        say("error:", str(exc))
+        raise typer.Exit(2) from exc
+    console.print(f"index version [bold]{name}[/] is now current at {index_url}")
 
 
 @app.command()

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     """Most results, summed over its queries, one POST /search may ask for (422 above)."""
     keep_versions: int = KEEP_VERSIONS
     """Index versions kept on disk after an ingest (at least 1: the current one)."""
+    cluster: str | None = None
+    """Ray cluster that `styrdok ingest` runs on: an address, `auto` (one already running) or
+    `local` (started in-process); unset: this machine's processes, and Ray is not loaded."""
     exact_search_limit: int = EXACT_INDEX_LIMIT
     """An index version with fewer vectors than this is searched exactly (flat), a larger one
     approximately (IVF); applies to the next version an ingest builds."""

@@ -65,6 +65,13 @@ class SentenceTransformerEncoder:
         return out
 
 
+class TextEncoder(Protocol):
+    """Anything that turns prepared inputs (prefixes applied) into normalised vectors: the
+    local engines, or the Ray actors of `pipeline.ingest.cluster`."""
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
+
+
 class VectorCache(Protocol):
     """Where computed vectors are kept between runs (`pipeline.index.store.EmbeddingCache`)."""
 
@@ -130,6 +137,7 @@ class Embedder:
         cache: VectorCache | None = None,
         progress: Callable[[int], None] | None = None,
         as_queries: bool = False,
+        encoder: TextEncoder | None = None,
     ) -> tuple[np.ndarray, int]:
         """Vectors for passage texts, reusing cached ones; returns (vectors, number embedded now).
 
@@ -138,6 +146,7 @@ class Embedder:
 
         `as_queries` embeds with the query prefix instead: e5 models want it on both sides
         when two short statements are compared with each other (symmetric similarity).
+        `encoder` embeds what the cache lacks elsewhere (e.g. on a cluster); default: this engine.
         """
         inputs = [self.spec.query_prefix + t if as_queries else self.passage_input(t) for t in texts]
         keys = [hashlib.sha256(i.encode()).hexdigest() for i in inputs]
@@ -149,9 +158,8 @@ class Embedder:
         missing = list(first.items())
         if progress and len(missing) < len(keys):
             progress(len(keys) - len(missing))
-        fresh = (
-            self.engine.encode([inputs[i] for _, i in missing], progress) if missing else np.zeros((0, self.dimension))
-        )
+        engine = encoder or self.engine
+        fresh = engine.encode([inputs[i] for _, i in missing], progress) if missing else np.zeros((0, self.dimension))
         known = {**cached, **{key: fresh[row] for row, (key, _) in enumerate(missing)}}
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, key in enumerate(keys):

@@ -390,3 +390,8 @@ class EmbeddingCache:
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 [(model, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items],
             )
+
+    def drop(self, model: str, keys: Sequence[str]) -> None:
+        """Forget vectors (they are embedded again next time): used to check a new engine."""
+        with sqlite3.connect(self.path) as conn:
+            conn.executemany("DELETE FROM embeddings WHERE model = ? AND key = ?", [(model, key) for key in keys])

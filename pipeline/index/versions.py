@@ -51,6 +51,14 @@ class IndexVersions:
             os.fsync(handle.fileno())
         os.replace(tmp, self.pointer)
 
+    def adopt(self, name: str) -> None:
+        """Make a finished version that was copied in (`pipeline.index.publish`) current, then
+        remove all but the two newest: a replica may still answer from the previous one."""
+        if not (self.versions / name).is_dir():
+            raise FileNotFoundError(f"no finished version {name} in {self.versions}")
+        self._switch(name)
+        self.clean_leftovers()
+
     def kept(self) -> list[Path]:
         """Finished versions still on disk, oldest first."""
         if not self.versions.is_dir():

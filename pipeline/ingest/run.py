@@ -1,7 +1,8 @@
 """Batch ingestion: a folder of PDF/HTML files into a new index version, incrementally.
 
 `pipeline.ingest.plan` decides what changed against the served version; new and changed
-files are extracted here in parallel sandboxed worker processes (`pipeline.ingest.sandbox`);
+files are extracted by the executor (`pipeline.ingest.executor`: here in parallel sandboxed
+worker processes, or on a Ray cluster with `pipeline.ingest.cluster`);
 a file that cannot be read is reported by name with its reason and skipped while the rest
 is indexed. Passages and goal statements are embedded through the embedding cache, the
 search files written, and `pipeline.ingest.commit` checks the version before it becomes
@@ -45,15 +46,16 @@ from pipeline.index.store import (
 )
 from pipeline.index.vectors import IndexedPassage, embedding_units, indexed_passages
 from pipeline.index.versions import IndexVersions
-from pipeline.ingest.bounds import extract_within
 from pipeline.ingest.catalog import read_catalog
 from pipeline.ingest.commit import prune_sources, verify_build
 from pipeline.ingest.events import IngestListener
+from pipeline.ingest.executor import Executor, LocalExecutor, extract_all
 from pipeline.ingest.failures import Failure, load_failures, save_failures
 from pipeline.ingest.lock import writer_lock
 from pipeline.ingest.plan import Plan, plan_batch
-from pipeline.ingest.sandbox import Outcome, run_isolated
 from pipeline.records import Document, DocumentMeta
+
+__all__ = ["CACHE_NAME", "IngestReport", "extract_all", "ingest"]
 
 log = logging.getLogger(__name__)
 CACHE_NAME = "embeddings.sqlite"
@@ -85,33 +87,6 @@ def _fault_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def extract_all(
-    files: list[Path],
-    manifest: dict[str, DocumentMeta],
-    workers: int,
-    listener: IngestListener,
-    limits: Limits = Limits(),
-) -> tuple[list[Document], list[tuple[str, str]]]:
-    """Extract files in isolated child processes, `workers` at a time, each under
-    `limits`; returns the documents in file order and the failures with their reasons."""
-    documents: dict[str, Document] = {}
-    failed: list[tuple[str, str]] = []
-
-    def record(outcome: Outcome) -> None:
-        if outcome.error is None:
-            documents[outcome.key] = outcome.value
-            listener.file_done(outcome.key, None)
-        else:
-            reason = outcome.error + (f" — {outcome.hint}" if outcome.hint else "")
-            failed.append((outcome.key, reason))
-            listener.file_done(outcome.key, reason)
-
-    tasks = [(p.name, extract_within, (p, manifest.get(p.name), limits)) for p in files]
-    run_isolated(tasks, workers, limits, record)
-    return [documents[p.name] for p in files if p.name in documents], sorted(failed)
-
-
-
 @contextmanager
 def _timed(report: IngestReport, stage: str) -> Iterator[None]:
     """Add the wall time of a block to ``report.seconds[stage]``."""
@@ -133,15 +108,20 @@ def ingest(
     exact_limit: int = EXACT_INDEX_LIMIT,
     retry_failed: bool = False,
     keep_versions: int = KEEP_VERSIONS,
+    executor: Executor | None = None,
 ) -> IngestReport:
     """Bring the index in line with a folder; a new version becomes current when anything changed.
 
     A version with fewer than `exact_limit` vectors is searched exactly, a larger one with IVF.
     Files that failed before with the same bytes are skipped unless `retry_failed`;
-    `keep_versions` finished versions stay on disk.
+    `keep_versions` finished versions stay on disk. `executor` runs extraction and embedding
+    elsewhere (a Ray cluster); by default `workers` local processes extract and the embedder's
+    engine embeds. This process alone writes.
     """
     with writer_lock(index_dir, wait=wait):
-        batch = _Batch(directory, index_dir, embedder, workers, listener or IngestListener(), limits, exact_limit)
+        batch = _Batch(
+            directory, index_dir, embedder, executor or LocalExecutor(workers), listener or IngestListener(), limits, exact_limit
+        )
         batch.retry_failed = retry_failed
         batch.keep_versions = max(1, keep_versions)
         return batch.run()
@@ -154,7 +134,7 @@ class _Batch:
     directory: Path
     index_dir: Path
     embedder: Embedder
-    workers: int
+    executor: Executor
     listener: IngestListener
     limits: Limits
     exact_limit: int
@@ -224,7 +204,7 @@ class _Batch:
         with _timed(self.report, "extract"):
             self.listener.stage("extract", len(plan.to_extract))
             _fault_point("extract")
-            documents, failed = extract_all(plan.to_extract, catalog, self.workers, self.listener, self.limits)
+            documents, failed = self.executor.extract(plan.to_extract, catalog, self.listener, self.limits)
             self.report.failed = sorted(self.report.failed + failed)
             self.report.extracted = len(plan.to_extract)
             for doc in documents:
@@ -248,7 +228,10 @@ class _Batch:
             self.listener.stage("embed", len(texts))
             _fault_point("embed")
             vectors, self.report.embedded = self.embedder.encode_passages(
-                texts, EmbeddingCache(self.index_dir / CACHE_NAME), progress=self.listener.advance
+                texts,
+                EmbeddingCache(self.index_dir / CACHE_NAME),
+                progress=self.listener.advance,
+                encoder=self.executor.encoder(self.embedder),
             )
         return vectors, owners
 
@@ -257,9 +240,12 @@ class _Batch:
             self.listener.stage("goals", 1)
             goals, statements = _extract_goals(build_dir / DB_NAME)
             cache = EmbeddingCache(self.index_dir / CACHE_NAME)
-            goal_vectors, _ = self.embedder.encode_passages([g.text for g in goals], cache, as_queries=True)
+            encoder = self.executor.encoder(self.embedder)
+            goal_vectors, _ = self.embedder.encode_passages([g.text for g in goals], cache, as_queries=True, encoder=encoder)
             np.save(build_dir / GOAL_VECTORS_NAME, goal_vectors)
-            statement_vectors, _ = self.embedder.encode_passages([s.text for s in statements], cache, as_queries=True)
+            statement_vectors, _ = self.embedder.encode_passages(
+                [s.text for s in statements], cache, as_queries=True, encoder=encoder
+            )
             np.save(build_dir / STATEMENT_VECTORS_NAME, statement_vectors)
             self.listener.advance(1)
 

@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 """Lowest first: a module may import from its own layer and the layers below it, never above."""
 MAX_FUNCTION_LINES = 60
-HEAVY_MODULES = ("faiss", "torch", "onnxruntime", "spacy")
+HEAVY_MODULES = ("faiss", "torch", "onnxruntime", "spacy", "ray")
 
 
 def _module_name(path: Path) -> str:
