@@ -1,9 +1,9 @@
 """An embedding worker: one process that holds the model and encodes large batches.
 
-On a GPU the encoder runs in bf16 (or fp16) through sentence-transformers with large
-batches sorted by length, so little of each batch is padding: an encoder of
-multilingual-e5-small's shape embeds about 12,000 passages/s on one H200 in bf16 at batch
-1024, against about 12 passages/s per CPU thread (issue 18). On a CPU the worker uses the
+On a GPU the model's transformer runs in bf16 (or fp16) on large batches sorted by length,
+so little of each batch is padding: through this worker multilingual-e5-small's
+architecture embeds 6,769 passages/s on one H200 in bf16 at batch 1024 (the transformer
+alone: 11,254/s; `bench/device`), against about 12 passages/s per CPU thread. On a CPU the worker uses the
 same onnxruntime engine as a local ingest, so its vectors equal the local ones.
 
 `pipeline.ingest.cluster` runs this class as a Ray actor; `bench.cluster --no-ray` runs the
