@@ -53,9 +53,12 @@ def _signature(text: str) -> str:
 
 
 def _band(row: list[Line], page: Page) -> str | None:
-    if row[0].bottom <= page.height * BAND:
+    # judged by the row's flattest line: text read sideways along a margin (a tall, narrow
+    # line) that shares a baseline with a footer must not pull the footer out of its band
+    ref = min(row, key=lambda line: line.bottom - line.top)
+    if ref.bottom <= page.height * BAND:
         return "top"
-    if row[0].top >= page.height * (1 - BAND):
+    if ref.top >= page.height * (1 - BAND):
         return "bottom"
     return None
 
