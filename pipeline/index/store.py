@@ -199,51 +199,50 @@ def copy_documents(conn: sqlite3.Connection, source_db: Path, doc_ids: Iterable[
         conn.execute("DETACH DATABASE source")
 
 
-GOALS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS goals (
-    row INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    goal_json TEXT NOT NULL
-);
+JSON_ROW_TABLES = {"goals": "goal_json", "statements": "statement_json"}
+"""The cross-check's records kept as JSON rows (table → column), row i + 1 ↔ row i of their vectors.
+
+The store keeps them as JSON so that it does not depend on the cross-check's records;
+`pipeline.crosscheck.stored` turns them back into records.
 """
 
 
-def write_goal_rows(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
-    """Store goal statements as (doc_id, JSON) in row order (row i + 1 ↔ row i of the goal vectors).
+def _write_json_rows(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[str, str]]) -> None:
+    column = JSON_ROW_TABLES[table]
+    conn.executescript(
+        f"CREATE TABLE IF NOT EXISTS {table} (row INTEGER PRIMARY KEY, "
+        "doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, "
+        f"{column} TEXT NOT NULL);"
+    )
+    conn.executemany(f"INSERT INTO {table} (doc_id, {column}) VALUES (?, ?)", list(rows))
 
-    The store keeps goals as JSON so that it does not depend on the cross-check's records;
-    `pipeline.crosscheck.stored` turns them into `Goal`s.
-    """
-    conn.executescript(GOALS_SCHEMA)
-    conn.executemany("INSERT INTO goals (doc_id, goal_json) VALUES (?, ?)", list(rows))
+
+def _read_json_rows(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The table's JSON in row order; none in a version built before the table existed."""
+    column = JSON_ROW_TABLES[table]
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+        return []
+    return [r[0] for r in conn.execute(f"SELECT {column} FROM {table} ORDER BY row")]
+
+
+def write_goal_rows(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
+    """Store goal statements as (doc_id, JSON) in row order."""
+    _write_json_rows(conn, "goals", rows)
 
 
 def read_goal_rows(conn: sqlite3.Connection) -> list[str]:
     """The stored goal statements' JSON, in row order."""
-    return [r[0] for r in conn.execute("SELECT goal_json FROM goals ORDER BY row")]
-
-
-STATEMENTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS statements (
-    row INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    statement_json TEXT NOT NULL
-);
-"""
+    return _read_json_rows(conn, "goals")
 
 
 def write_statement_rows(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
-    """Store the cross-check's evidence statements as (doc_id, JSON) in row order (row i + 1 ↔
-    row i of the statement vectors); `pipeline.crosscheck.stored` reads them back."""
-    conn.executescript(STATEMENTS_SCHEMA)
-    conn.executemany("INSERT INTO statements (doc_id, statement_json) VALUES (?, ?)", list(rows))
+    """Store the cross-check's evidence statements as (doc_id, JSON) in row order."""
+    _write_json_rows(conn, "statements", rows)
 
 
 def read_statement_rows(conn: sqlite3.Connection) -> list[str]:
-    """The stored statements' JSON in row order; none in a version built before statements existed."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'statements'").fetchone():
-        return []
-    return [r[0] for r in conn.execute("SELECT statement_json FROM statements ORDER BY row")]
+    """The stored statements' JSON in row order."""
+    return _read_json_rows(conn, "statements")
 
 
 def page_texts(conn: sqlite3.Connection, doc_id: str) -> dict[int, tuple[str | None, str]]:
