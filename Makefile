@@ -64,7 +64,7 @@ lint: install
 	$(BIN)/mypy
 
 test: install browser lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
