@@ -203,3 +203,12 @@ def test_a_file_whose_every_page_is_damaged_is_a_failure(tmp_path: Path) -> None
     damaged = _damage_pages(PRESS, tmp_path / "all-damaged.pdf", set(range(1, n_pages + 1)))
     with pytest.raises(ExtractionError, match="no page can be read"):
         extract_pdf_pages(damaged)
+
+
+def test_latin_lines_on_a_page_of_another_script_are_kept(needs_tesseract: None) -> None:
+    """A page of Arabic calligraphy with English labels: the Arabic read as Latin is junk of low
+    confidence, which used to drop the whole page; the confident label lines are kept."""
+    read = extract_pdf_pages(WILD / "pdfjs__ThuluthFeatures.pdf")
+    assert read.pages[0].ocr
+    texts = {line.text for line in read.pages[0].lines}
+    assert {"Contextual Forms OFF", "Wide Forms", "Islamic Ligature"} <= texts
