@@ -67,6 +67,9 @@ class RichListener(IngestListener):
         self.progress.console.print(Text.assemble("  ", mark, f" {name}" + (f": {error}" if error else "")))
         self.advance(1)
 
+    def file_warned(self, name: str, warnings: tuple[str, ...]) -> None:
+        self.progress.console.print(Text.assemble("    ", ("!", "yellow"), f" {name}: {'; '.join(warnings)}"))
+
 
 @app.command()
 def ingest(

@@ -56,6 +56,7 @@ class SearchHit(BaseModel):
     also_at: list[CitationOut] = Field(description="Near-identical passages collapsed into this hit.")
     confidence: float = Field(description="Calibrated probability that this passage answers the query.")
     answer: AnswerSpan | None = Field(description="The best sentence (or table cell) of `text`; `page` is its page.")
+    ocr: bool = Field(default=False, description="The text was read by OCR from a scanned page: it may contain misread characters.")
 
 
 class AnswerSpan(BaseModel):
@@ -109,6 +110,7 @@ class DocumentOut(DocumentRef):
     pages: int
     passages: int
     languages: dict[str, int] = Field(description="Passages per language.")
+    ocr_passages: int = Field(default=0, description="Passages whose text was read by OCR (scanned pages).")
     indexed_at: str
     link: str
 
@@ -172,6 +174,7 @@ def hit_model(hit: Hit) -> SearchHit:
         link=hit.link,
         also_at=[citation_model(c) for c in hit.also_at],
         confidence=round(hit.confidence, 4),
+        ocr=hit.ocr,
         answer=None
         if hit.answer_span is None
         else AnswerSpan(start=hit.answer_span[0], end=hit.answer_span[1], text=hit.text[hit.answer_span[0] : hit.answer_span[1]]),

@@ -62,6 +62,7 @@ def document_out(searcher: Searcher, doc_id: str) -> DocumentOut:
         pages=info.n_pages,
         passages=sum(languages.values()),
         languages=languages,
+        ocr_passages=store.ocr_passages(doc_id),
         indexed_at=store.indexed_at(doc_id),
         link=file_link(doc_id),
     )

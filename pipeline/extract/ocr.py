@@ -37,8 +37,10 @@ MIN_CONFIDENCE = 20
 """Words Tesseract is less sure of than this (0–100) are noise from pictures and rules."""
 MIN_PAGE_CONFIDENCE = 60
 """A page whose words average less confidence than this is not text Tesseract can read with
-its Swedish and English models (a script it has no model for, a photo): none of it is kept.
-Printed Swedish or English text averages 90+; Arabic calligraphy read as Latin ~30."""
+its Swedish and English models (a script it has no model for, a photo): of such a page only
+the lines that themselves average this much are kept (English labels on a page of Arabic
+calligraphy, `pdfjs__ThuluthFeatures.pdf`; before, the whole page was dropped). Printed
+Swedish or English text averages 90+; Arabic calligraphy read as Latin ~30."""
 X_SIZE_TO_POINTS = 1.0
 """hOCR's ``x_size`` (pixels) over the render scale is close to the font size in points
 (median ratio 0.98 against the text layer on a page of the strategic plan)."""
@@ -116,7 +118,7 @@ def hocr_words(hocr: str, scale: float) -> list[dict[str, Any]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # hOCR is XHTML; its classes need the HTML parser
         soup = BeautifulSoup(hocr, "lxml")
-    for line in soup.select(".ocr_line, .ocr_caption, .ocr_header, .ocr_textfloat"):
+    for ordinal, line in enumerate(soup.select(".ocr_line, .ocr_caption, .ocr_header, .ocr_textfloat")):
         title = str(line.get("title", ""))
         box = _BBOX.search(title)
         size = _X_SIZE.search(title)
@@ -133,7 +135,8 @@ def hocr_words(hocr: str, scale: float) -> list[dict[str, Any]]:
             wx0, _, wx1, _ = (int(v) / scale for v in word_box.groups())
             words.append(
                 {"text": text, "x0": wx0, "x1": wx1, "top": top, "bottom": bottom,
-                 "size": points, "fontname": "ocr", "upright": True, "conf": int(conf.group(1)) if conf else 0}
+                 "size": points, "fontname": "ocr", "upright": True, "conf": int(conf.group(1)) if conf else 0,
+                 "ocr_line": ordinal}
             )
     return words
 
@@ -146,9 +149,21 @@ def ocr_page(pdf_path: Path, index: int, dpi: int = OCR_DPI) -> tuple[list[dict[
         image = Path(tmp) / "page.png"
         width, height = render_page(pdf_path, index, image, dpi)
         words = hocr_words(run_tesseract(image), dpi / POINTS_PER_INCH)
-    if words and sum(w["conf"] for w in words) / len(words) < MIN_PAGE_CONFIDENCE:
-        return [], width, height
+    if words and _mean_confidence(words) < MIN_PAGE_CONFIDENCE:
+        words = confident_lines(words)
     return snap_sizes(words), width, height
+
+
+def _mean_confidence(words: list[dict[str, Any]]) -> float:
+    return sum(w["conf"] for w in words) / len(words)
+
+
+def confident_lines(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The words of the lines whose own mean confidence reaches `MIN_PAGE_CONFIDENCE`."""
+    lines: dict[int, list[dict[str, Any]]] = {}
+    for word in words:
+        lines.setdefault(word["ocr_line"], []).append(word)
+    return [w for line in lines.values() if _mean_confidence(line) >= MIN_PAGE_CONFIDENCE for w in line]
 
 
 def snap_sizes(words: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
 from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import ExtractionError
@@ -313,9 +315,32 @@ def read_page(plumber_page: Any, number: int) -> tuple[Page, bool]:
     return page, needs_ocr
 
 
-def _read_pages(pdf: pdfplumber.PDF, name: str) -> tuple[list[Page], list[int]]:
+def _plumber_pages(pdf: pdfplumber.PDF) -> list[pdfplumber.page.Page]:
+    """pdfplumber's pages, also of a page without a /MediaBox (none of its own, none inherited).
+
+    pdfminer falls back to US Letter for such a page (as pdfium and pdf.js do), but
+    pdfplumber reads the missing box as None and raises a TypeError, which made a readable
+    file (`pdfjs__operator_list_cycle.pdf`) "a broken page tree". The page gets the box
+    pdfminer chose before pdfplumber wraps it.
+    """
+    pages: list[pdfplumber.page.Page] = []
+    doctop = 0.0
+    for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if resolve1(page_obj.attrs.get("MediaBox")) is None:
+            page_obj.attrs["MediaBox"] = list(page_obj.mediabox)
+        page = pdfplumber.page.Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
+        doctop += float(page.height)
+        pages.append(page)
+    return pages
+
+
+def _read_pages(pdf: pdfplumber.PDF, name: str) -> tuple[list[Page], list[int], list[str]]:
+    """The pages, those that need OCR, and warnings. A page whose content cannot be decoded
+    (a damaged stream) is left out with a warning: one bad page no longer costs the file
+    (`pdfjs__poppler-90-0-fuzzed.pdf`: 12 of 16 pages damaged, 4 readable); only when no page
+    can be read is the file a failure."""
     try:
-        plumber_pages = list(pdf.pages)
+        plumber_pages = _plumber_pages(pdf)
     except Exception as exc:
         raise ExtractionError(
             name,
@@ -324,21 +349,27 @@ def _read_pages(pdf: pdfplumber.PDF, name: str) -> tuple[list[Page], list[int]]:
         ) from exc
     pages: list[Page] = []
     to_ocr: list[int] = []
+    damaged: list[tuple[int, Exception]] = []
     for number, plumber_page in enumerate(plumber_pages, start=1):
         try:
             page, needs_ocr = read_page(plumber_page, number)
-        except Exception as exc:
-            raise ExtractionError(
-                name,
-                f"page {number} cannot be read ({type(exc).__name__}: {exc})",
-                "the file is damaged: export or download it again",
-            ) from exc
+        except Exception as exc:  # noqa: BLE001  (any error of a damaged page: the page is left out)
+            damaged.append((number, exc))
+            page, needs_ocr = Page(number=number, width=float(plumber_page.width), height=float(plumber_page.height), lines=()), False
         finally:
             _quietly(plumber_page.close)
         pages.append(page)
         if needs_ocr:
             to_ocr.append(number)
-    return pages, to_ocr
+    if damaged and len(damaged) == len(pages):
+        number, exc = damaged[0]
+        raise ExtractionError(
+            name,
+            f"no page can be read (page {number}: {type(exc).__name__}: {exc})",
+            "the file is damaged: export or download it again",
+        ) from exc
+    warnings = [f"pages {_ranges([n for n, _ in damaged])} are damaged and were left out"] if damaged else []
+    return pages, to_ocr, warnings
 
 
 def _quietly(close: Any) -> None:
@@ -401,7 +432,7 @@ def extract_pdf_pages(path: Path, ocr_budget_s: float = OCR_BUDGET_SECONDS) -> P
     started = time.monotonic()
     pdf = _open(path)
     try:
-        pages, to_ocr = _read_pages(pdf, path.name)
+        pages, to_ocr, damaged = _read_pages(pdf, path.name)
         metadata = _metadata(pdf)
     finally:
         _quietly(pdf.close)
@@ -416,7 +447,7 @@ def extract_pdf_pages(path: Path, ocr_budget_s: float = OCR_BUDGET_SECONDS) -> P
         raise ExtractionError(path.name, f"OCR failed ({type(exc).__name__}: {exc})", INSTALL_HINT) from exc
     if not any(page.lines or page.tables for page in pages):
         raise _no_text(path.name, to_ocr)
-    return PdfPages(tuple(pages), metadata, tuple(warnings))
+    return PdfPages(tuple(pages), metadata, (*damaged, *warnings))
 
 
 def _metadata(pdf: pdfplumber.PDF) -> dict[str, Any]:

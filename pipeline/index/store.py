@@ -66,14 +66,28 @@ CREATE TABLE IF NOT EXISTS passages (
     bbox_json TEXT,
     lang TEXT NOT NULL,
     kind TEXT NOT NULL,
-    lemmas TEXT NOT NULL
+    lemmas TEXT NOT NULL,
+    ocr INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE INDEX IF NOT EXISTS passages_pid ON passages(passage_id);
 """
 PASSAGE_COLUMNS = (
-    "passage_id, doc_id, ordinal, text, section_path, pages_json, labels_json, bbox_json, lang, kind, lemmas"
+    "passage_id, doc_id, ordinal, text, section_path, pages_json, labels_json, bbox_json, lang, kind, lemmas, ocr"
 )
+OCR_COLUMN = "ocr INTEGER NOT NULL DEFAULT 0"
+"""Added after the first index versions: a database written before it has no `ocr` column. It is
+added (every passage 0, not read by OCR: OCR did not exist then) when such a database is opened
+for writing, and read as 0 when it is opened read-only (`passage_is_ocr`)."""
+
+
+def _has_ocr_column(conn: sqlite3.Connection, schema: str = "main") -> bool:
+    return any(r[1] == "ocr" for r in conn.execute(f"PRAGMA {schema}.table_info(passages)"))
+
+
+def passage_is_ocr(row: sqlite3.Row) -> bool:
+    """Whether a passage row's text came from OCR (False for a row of a database without the column)."""
+    return "ocr" in row.keys() and bool(row["ocr"])
 
 
 @contextmanager
@@ -83,6 +97,8 @@ def connect(path: Path, readonly: bool = False) -> Iterator[sqlite3.Connection]:
     else:
         conn = sqlite3.connect(path)
         conn.executescript(SCHEMA)
+        if not _has_ocr_column(conn):
+            conn.execute(f"ALTER TABLE passages ADD COLUMN {OCR_COLUMN}")
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     try:
@@ -140,7 +156,7 @@ def write_document(conn: sqlite3.Connection, doc: Document) -> None:
 
 def write_passages(conn: sqlite3.Connection, passages: Iterable[Passage]) -> None:
     conn.executemany(
-        f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 p.passage_id,
@@ -154,6 +170,7 @@ def write_passages(conn: sqlite3.Connection, passages: Iterable[Passage]) -> Non
                 p.lang,
                 p.kind,
                 p.lemmas,
+                int(p.ocr),
             )
             for p in passages
         ],
@@ -173,6 +190,7 @@ def row_to_passage(row: sqlite3.Row) -> Passage:
         kind=row["kind"],
         lemmas=row["lemmas"],
         ordinal=row["ordinal"],
+        ocr=passage_is_ocr(row),
     )
 
 
@@ -189,8 +207,10 @@ def copy_documents(conn: sqlite3.Connection, source_db: Path, doc_ids: Iterable[
         marks = ",".join("?" * len(ids))
         for table in ("documents", "pages", "sections", "tables"):
             conn.execute(f"INSERT INTO {table} SELECT * FROM source.{table} WHERE doc_id IN ({marks})", ids)
+        # a source written before the `ocr` column has only passages not read by OCR
+        selected = PASSAGE_COLUMNS if _has_ocr_column(conn, "source") else PASSAGE_COLUMNS.removesuffix("ocr") + "0"
         conn.execute(
-            f"INSERT INTO passages ({PASSAGE_COLUMNS}) SELECT {PASSAGE_COLUMNS} FROM source.passages"
+            f"INSERT INTO passages ({PASSAGE_COLUMNS}) SELECT {selected} FROM source.passages"
             f" WHERE doc_id IN ({marks}) ORDER BY row",
             ids,
         )
@@ -306,6 +326,7 @@ class StoreReader:
     def __init__(self, db: Path) -> None:
         self.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
+        self.has_ocr = _has_ocr_column(self.conn)
 
     def documents(self) -> list[sqlite3.Row]:
         """Every document row, ordered by title."""
@@ -343,6 +364,12 @@ class StoreReader:
 
     def indexed_at(self, doc_id: str) -> str:
         return str(self.conn.execute("SELECT indexed_at FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0])
+
+    def ocr_passages(self, doc_id: str) -> int:
+        """Passages of a document whose text was read by OCR (0 in a database without the column)."""
+        if not self.has_ocr:
+            return 0
+        return int(self.conn.execute("SELECT COUNT(*) FROM passages WHERE doc_id = ? AND ocr", (doc_id,)).fetchone()[0])
 
     def languages(self, doc_id: str) -> dict[str, int]:
         """Passages of a document per language."""

@@ -117,6 +117,8 @@ class RayExecutor:
             else:
                 failed.append((name, failure_reason(outcome)))
             listener.file_done(name, None if outcome.error is None else failed[-1][1])
+            if outcome.error is None and outcome.value.warnings:
+                listener.file_warned(name, outcome.value.warnings)
         return [documents[p.name] for p in files if p.name in documents], sorted(failed)
 
     def encoder(self, embedder: Embedder) -> TextEncoder:

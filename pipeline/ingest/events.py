@@ -9,6 +9,9 @@ class IngestListener:
     def file_done(self, name: str, error: str | None) -> None:
         """One file was extracted (error is None) or skipped (error says why)."""
 
+    def file_warned(self, name: str, warnings: tuple[str, ...]) -> None:
+        """An extracted file was indexed with parts left out (damaged pages, pages OCR could not read)."""
+
     def stage(self, name: str, total: int) -> None:
         """A new stage starts with `total` units of work."""
 

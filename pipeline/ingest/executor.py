@@ -53,6 +53,8 @@ def extract_all(
         if outcome.error is None:
             documents[outcome.key] = outcome.value
             listener.file_done(outcome.key, None)
+            if outcome.value.warnings:
+                listener.file_warned(outcome.key, outcome.value.warnings)
         else:
             failed.append((outcome.key, failure_reason(outcome)))
             listener.file_done(outcome.key, failed[-1][1])

@@ -10,6 +10,7 @@ preloaded, so a child starts in milliseconds and never inherits a server's threa
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import resource
 import time
 from collections.abc import Callable, Iterable
@@ -20,6 +21,13 @@ from typing import Any, cast
 from pipeline.config import Limits
 
 POLL_SECONDS = 0.2
+WALL_FACTOR = 3
+"""A child is killed when it has used `Limits.seconds` of processor time (its own and its
+finished subprocesses', e.g. Tesseract), or after this many times that in wall-clock time
+(a child that waits instead of working). Wall-clock time alone judged the machine's load, not
+the file: a 108-page plan (`helsingborg__samsyn.pdf`, ~150 s of work) was "too slow" at
+load average 12 on 2 cores, while a file that loops still hits the processor-time limit."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 SLOW_HINT = (
     "a very large or scanned file, a busy machine, or a damaged file: split it, or raise"
     " STYRDOK_EXTRACT_TIMEOUT_S and run again"
@@ -100,14 +108,37 @@ def run_isolated(
                 on_outcome(Outcome(key, value=payload[0], peak_rss_mb=payload[1]))
             else:
                 on_outcome(Outcome(key, error=str(payload[0]), hint=str(payload[1]), peak_rss_mb=payload[2]))
-        now = time.monotonic()
-        for conn, (key, process, started) in list(running.items()):
-            if now - started > limits.seconds:
-                process.kill()
-                process.join()
-                conn.close()
-                del running[conn]
-                on_outcome(Outcome(key, error=f"took longer than {limits.seconds:g} s to read", hint=SLOW_HINT))
+        _kill_over_limit(running, limits, on_outcome)
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """Processor time a process and its waited-for children have used (0 when unknown)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # after the command name: utime, stime, cutime, cstime are fields 14-17 of stat(5)
+    return sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+
+
+def _kill_over_limit(
+    running: dict[Connection, tuple[Any, mp.process.BaseProcess, float]], limits: Limits, on_outcome: Callable[[Outcome], None]
+) -> None:
+    now = time.monotonic()
+    for conn, (key, process, started) in list(running.items()):
+        worked = cpu_seconds(process.pid) > limits.seconds
+        if worked or now - started > WALL_FACTOR * limits.seconds:
+            process.kill()
+            process.join()
+            conn.close()
+            del running[conn]
+            error = (
+                f"took more than {limits.seconds:g} s of processor time to read"
+                if worked
+                else f"took longer than {WALL_FACTOR * limits.seconds:g} s to read"
+            )
+            on_outcome(Outcome(key, error=error, hint=SLOW_HINT))
 
 
 def _death(exitcode: int | None, limits: Limits) -> str:

@@ -26,7 +26,7 @@ from pipeline.embed.embedder import Embedder
 from pipeline.errors import IndexMismatch, UnknownDocument
 from pipeline.index.bm25 import LexicalIndex
 from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME, ROW_LANG_NAME, read_manifest, verify_files
-from pipeline.index.store import StoreReader
+from pipeline.index.store import StoreReader, passage_is_ocr
 from pipeline.records import PATH_SEPARATOR, Cited, file_link
 from pipeline.search.answer import best_cell, best_sentence, page_of
 from pipeline.search.confidence import ANSWERABLE_AT, BACKGROUND_TO, Signals, background, confidence, coverage, idf, query_signals
@@ -107,6 +107,8 @@ class Hit(Cited):
     """What the confidence was computed from."""
     answer_page: int | None = None
     """Page of the best sentence: the citation, which can be a later page than the passage's first."""
+    ocr: bool = False
+    """The passage's text was read by OCR (a scan): it may contain misread characters."""
 
     @property
     def page(self) -> int | None:
@@ -392,6 +394,7 @@ class Searcher:
             signals=signals,
             answer_span=span,
             answer_page=page_of(text[span[0] : span[1]], pages, page_texts),
+            ocr=passage_is_ocr(record),
         )
 
 

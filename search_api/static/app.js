@@ -260,11 +260,17 @@
       return button;
     }
 
+    /* Text read by OCR from a scanned page may hold misread characters: say so on the hit. */
+    function ocrBadge(hit) {
+      return hit.ocr ? el("span", { className: "badge ocr", title: t("ocr_title"), text: t("ocr_badge") }) : null;
+    }
+
     function renderHit(hit) {
       var kindTable = hit.kind === "table";
       var head = el("div", { className: "hit-head" }, [
         el("h2", { className: "hit-title", text: hit.document.title }),
         kindTable ? el("span", { className: "badge kind-table", text: t("kind_table") }) : null,
+        ocrBadge(hit),
       ]);
       var meta = el("p", { className: "hit-meta" });
       if (hit.section_path && hit.section_path.length) {

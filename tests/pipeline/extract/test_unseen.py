@@ -157,3 +157,58 @@ def test_a_font_pdfminer_misreads_sends_the_page_to_ocr(tmp_path: Path, needs_te
     words = " ".join(line.text for page in read.pages for line in page.lines).split()
     original = " ".join(_texts(PRESS)).split()
     assert len(set(words) & set(original)) >= 0.9 * len(set(original))
+
+
+def test_a_page_without_a_mediabox_is_read(tmp_path: Path) -> None:
+    """No /MediaBox on the page nor its parents: viewers use US Letter, and so does pdfminer;
+    pdfplumber used to raise, which read as "the page tree is broken"."""
+    writer = PdfWriter(clone_from=PdfReader(PRESS))
+    for page in writer.pages:
+        page.pop("/MediaBox", None)
+        page.pop("/CropBox", None)
+    writer.root_object["/Pages"].get_object().pop("/MediaBox", None)
+    bare = tmp_path / "no-mediabox.pdf"
+    writer.write(bare)
+    assert PdfReader(bare).pages[0].get("/MediaBox") is None
+    read = extract_pdf_pages(bare)
+    assert " ".join(line.text for page in read.pages for line in page.lines).split()[:20] == " ".join(_texts(PRESS)).split()[:20]
+
+
+def _damage_pages(source: Path, dest: Path, numbers: set[int]) -> Path:
+    """A copy whose pages `numbers` (1-based) have a content stream no decoder can read."""
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(source))
+    for number, page in enumerate(writer.pages, start=1):
+        if number in numbers:
+            broken = DecodedStreamObject()
+            broken.set_data(b"zz-not-hex")
+            broken[NameObject("/Filter")] = NameObject("/ASCIIHexDecode")
+            page[NameObject("/Contents")] = writer._add_object(broken)
+    writer.write(dest)
+    return dest
+
+
+def test_a_damaged_page_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    n_pages = len(PdfReader(PRESS).pages)
+    assert n_pages >= 2
+    damaged = _damage_pages(PRESS, tmp_path / "damaged.pdf", {1})
+    read = extract_pdf_pages(damaged)
+    assert not read.pages[0].lines and read.pages[1].lines
+    assert any("pages 1 are damaged" in w for w in read.warnings)
+
+
+def test_a_file_whose_every_page_is_damaged_is_a_failure(tmp_path: Path) -> None:
+    n_pages = len(PdfReader(PRESS).pages)
+    damaged = _damage_pages(PRESS, tmp_path / "all-damaged.pdf", set(range(1, n_pages + 1)))
+    with pytest.raises(ExtractionError, match="no page can be read"):
+        extract_pdf_pages(damaged)
+
+
+def test_latin_lines_on_a_page_of_another_script_are_kept(needs_tesseract: None) -> None:
+    """A page of Arabic calligraphy with English labels: the Arabic read as Latin is junk of low
+    confidence, which used to drop the whole page; the confident label lines are kept."""
+    read = extract_pdf_pages(WILD / "pdfjs__ThuluthFeatures.pdf")
+    assert read.pages[0].ocr
+    texts = {line.text for line in read.pages[0].lines}
+    assert {"Contextual Forms OFF", "Wide Forms", "Islamic Ligature"} <= texts
