@@ -53,6 +53,10 @@ class PreviewError(StyrdokError):
     """The page cannot be drawn (out of range, or the file cannot be read)."""
 
 
+PdfBox = tuple[float, float, float, float]
+"""(left, bottom, right, top) in PDF points, origin bottom-left."""
+
+
 @dataclass(frozen=True)
 class Box:
     """A rectangle in image pixels, top-left origin."""
@@ -94,7 +98,7 @@ def matched_spans(page_text: str, target: str, min_run: int) -> list[tuple[int, 
     return spans
 
 
-def _to_image(box: tuple[float, float, float, float], frame: tuple[float, float, float, float], rotation: int, scale: float) -> Box:
+def _to_image(box: PdfBox, frame: PdfBox, rotation: int, scale: float) -> Box:
     """A PDF-space box (left, bottom, right, top) as pixels of the page drawn with its /Rotate."""
     left, bottom, right, top = box
     x0, y0, x1, y1 = frame
@@ -110,7 +114,7 @@ def _to_image(box: tuple[float, float, float, float], frame: tuple[float, float,
     return Box((u0 - pad) * scale, (v0 - pad) * scale, (u1 + pad) * scale, (v1 + pad) * scale)
 
 
-def _char_boxes(textpage: Any, spans: list[tuple[int, int]], frame: tuple[float, float, float, float], rotation: int, scale: float) -> list[Box]:
+def _char_boxes(textpage: Any, spans: list[tuple[int, int]], frame: PdfBox, rotation: int, scale: float) -> list[Box]:
     boxes = []
     for start, end in spans:
         chars = [textpage.get_charbox(i) for i in range(start, end)]

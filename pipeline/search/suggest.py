@@ -31,7 +31,9 @@ LONG_WORD_CHARS = 8
 CANDIDATES = 40
 """Vocabulary terms, by shared trigrams, whose exact distance is computed."""
 LINKING = ("", "s", "e")
-"""Swedish compound joints: "sjukvård|budget", "sjukvård|s|budget", "skol|e|gård"."""
+"""Swedish compound joints: "sjukvård|budget", "sjukvård|s|budget", "pojk|e|år"."""
+DROPPED_VOWELS = ("a", "e", "o")
+"""A first part may drop its final vowel: "skol|gård" (skola), "kyrk|råd" (kyrka)."""
 MIN_PART_CHARS = 3
 """Shortest compound part counted as a known word ("ek", "is" would split anything)."""
 
@@ -94,13 +96,16 @@ class Suggester:
     def known(self, term: str) -> bool:
         return term in self.vocabulary
 
+    def known_head(self, head: str) -> bool:
+        """True when `head` is a known term as the first part of a compound (joint letter, dropped vowel)."""
+        if any(head.endswith(link) and head[: len(head) - len(link)] in self.vocabulary for link in LINKING):
+            return True
+        return any(head + vowel in self.vocabulary for vowel in DROPPED_VOWELS)
+
     def is_compound(self, term: str) -> bool:
         """True when `term` is two known terms joined, with or without a linking letter."""
         for split in range(MIN_PART_CHARS, len(term) - MIN_PART_CHARS + 1):
-            head, tail = term[:split], term[split:]
-            if tail in self.vocabulary and any(
-                head.endswith(link) and head[: len(head) - len(link)] in self.vocabulary for link in LINKING
-            ):
+            if term[split:] in self.vocabulary and self.known_head(term[:split]):
                 return True
         return False
 
@@ -123,7 +128,7 @@ class Suggester:
             return found
         for split in range(MIN_PART_CHARS, len(term) - MIN_WORD_CHARS + 1):
             head, tail = term[:split], term[split:]
-            if any(head.endswith(link) and head[: len(head) - len(link)] in self.vocabulary for link in LINKING):
+            if self.known_head(head):
                 fixed = self.closest(tail, 1)
                 if fixed is not None:
                     return head + fixed
