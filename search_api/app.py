@@ -20,10 +20,11 @@ from pipeline.index.files import FileStore
 from pipeline.search.live import LiveIndex
 from search_api.admin import ReindexJob
 from search_api.admin import router as admin_router
+from search_api.document_page import router as document_page_router
 from search_api.errors import install_error_handlers
 from search_api.headers import SecurityHeaders
 from search_api.limits import BodyLimit, ClientBudget, ClientLimits
-from search_api.routes import compare, documents, search, service
+from search_api.routes import compare, documents, pages, search, service
 from search_api.web import router as web_router
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.reindex_job = ReindexJob()
     install_error_handlers(app)
     app.include_router(admin_router)
-    for module in (search, documents, compare, service):
+    for module in (search, documents, pages, compare, service):
         app.include_router(module.router)
     app.include_router(web_router)  # the staff web page: /, /dokument, /jamfor, /static
+    app.include_router(document_page_router)  # /dokument/{id}
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote, urlencode
 
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -57,6 +58,10 @@ class SearchHit(BaseModel):
     confidence: float = Field(description="Calibrated probability that this passage answers the query.")
     answer: AnswerSpan | None = Field(description="The best sentence (or table cell) of `text`; `page` is its page.")
     ocr: bool = Field(default=False, description="The text was read by OCR from a scanned page: it may contain misread characters.")
+    passage_id: str = Field(description="The passage's id (highlights it in a page preview).")
+    preview: str | None = Field(
+        description="The cited PDF page as PNG with this passage and its best sentence highlighted (null for web pages)."
+    )
 
 
 class AnswerSpan(BaseModel):
@@ -76,6 +81,13 @@ class Understood(BaseModel):
     content: str = Field(description="The query without the words that name a document (what is matched).")
 
 
+class SuggestionOut(BaseModel):
+    word: str = Field(description="A word of the query that the index does not know, as written.")
+    start: int
+    end: int
+    suggestion: str = Field(description="The closest term the index knows.")
+
+
 class SearchResponse(BaseModel):
     query: str
     mode: str
@@ -85,6 +97,10 @@ class SearchResponse(BaseModel):
     confidence: float = Field(description="Calibrated probability that some result answers the query.")
     understood: Understood
     results: list[SearchHit]
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list, description="'Menade du …': unknown query words with the closest indexed term (empty when all are known)."
+    )
+    suggested_query: str | None = Field(default=None, description="The query with every suggestion applied.")
 
 
 class SearchRequest(BaseModel):
@@ -124,6 +140,7 @@ class SectionOut(BaseModel):
 class DocumentDetail(DocumentOut):
     sections: list[SectionOut]
     tables: int
+    goals: int = Field(description="Goal statements found in the document (see POST /compare).")
 
 
 class Health(BaseModel):
@@ -158,6 +175,16 @@ def citation_model(citation: Citation) -> CitationOut:
     )
 
 
+def preview_link(hit: Hit) -> str | None:
+    """`GET /documents/{id}/pages/{n}.png` of the hit's cited page, highlighting it (PDFs only)."""
+    if hit.page is None or hit.document.media_type != "application/pdf":
+        return None
+    params = {"passage": hit.passage_id}
+    if hit.answer_span is not None:
+        params.update(start=str(hit.answer_span[0]), end=str(hit.answer_span[1]))
+    return f"/documents/{quote(hit.document.doc_id)}/pages/{hit.page}.png?{urlencode(params)}"
+
+
 def hit_model(hit: Hit) -> SearchHit:
     return SearchHit(
         rank=hit.rank,
@@ -178,6 +205,8 @@ def hit_model(hit: Hit) -> SearchHit:
         answer=None
         if hit.answer_span is None
         else AnswerSpan(start=hit.answer_span[0], end=hit.answer_span[1], text=hit.text[hit.answer_span[0] : hit.answer_span[1]]),
+        passage_id=hit.passage_id,
+        preview=preview_link(hit),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
+from pipeline.crosscheck.stored import stored_goals
 from pipeline.records import file_link
 from pipeline.search.hybrid import Filters, Searcher
 from search_api.schemas import DocumentOut, ErrorOut, SearchRequest
@@ -66,3 +67,12 @@ def document_out(searcher: Searcher, doc_id: str) -> DocumentOut:
         indexed_at=store.indexed_at(doc_id),
         link=file_link(doc_id),
     )
+
+
+def goal_count(searcher: Searcher, doc_id: str) -> int:
+    """Goal statements found in the document (`pipeline.crosscheck`), 0 when none were stored."""
+    try:
+        goals, _ = stored_goals(searcher.index)
+    except (OSError, ValueError):
+        return 0
+    return sum(1 for goal in goals if goal.doc_id == doc_id)

@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 
 from pipeline.config import MAX_QUERY_CHARS
 from pipeline.errors import IndexUnavailable
+from search_api.page_text import PAGE_FEATURE_TEXT
 from search_api.views import document_out
 
 HERE = Path(__file__).resolve().parent
@@ -287,6 +288,8 @@ TEXT: dict[str, dict[str, str]] = {
         "footer": "Answers always cite their source — check the document before quoting further.",
     },
 }
+for _ui, _labels in PAGE_FEATURE_TEXT.items():
+    TEXT[_ui].update(_labels)
 assert TEXT["sv"].keys() == TEXT["en"].keys()
 
 
@@ -334,13 +337,14 @@ def _render(request: Request, template: str, page: str, status_code: int = 200, 
 def _choices(searcher: Any | None) -> dict[str, Any]:
     """The documents, kinds and languages the filters offer (empty without an index)."""
     if searcher is None:
-        return {"documents": [], "kinds": [], "languages": []}
+        return {"documents": [], "kinds": [], "languages": [], "years": []}
     documents = sorted(searcher.index.documents.values(), key=lambda d: d.title.casefold())
     languages = sorted(searcher.index.languages | {"sv", "en"})
     return {
         "documents": documents,
         "kinds": sorted({d.kind for d in documents}),
         "languages": [lang for lang in languages if lang in UI_LANGUAGES],
+        "years": sorted({d.year for d in documents if d.year is not None}, reverse=True),
     }
 
 
@@ -354,7 +358,7 @@ def search_page(request: Request) -> HTMLResponse:
         "search",
         index_error=error,
         q=query.get("q", "")[:MAX_QUERY_CHARS],
-        selected={"doc": query.get("doc", ""), "kind": query.get("kind", ""), "lang": query.get("lang", "")},
+        selected={"doc": query.get("doc", ""), "kind": query.get("kind", ""), "lang": query.get("lang", ""), "year": query.get("year", "")},
         **_choices(searcher),
     )
 

@@ -61,6 +61,12 @@ class LexicalIndex:
         indptr = self._retriever.scores["indptr"]
         return {t: int(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0 for t in tokens}
 
+    def vocabulary(self) -> dict[str, int]:
+        """Every indexed term with the number of rows that contain it."""
+        indptr = np.asarray(self._retriever.scores["indptr"])
+        counts = np.diff(indptr)
+        return {term: int(counts[i]) for term, i in self._retriever.vocab_dict.items() if i < len(counts)}
+
     def save(self, path: str | Path) -> None:
         self._retriever.save(str(path), show_progress=False)
 

@@ -350,6 +350,12 @@ class StoreReader:
         )
         return {int(r[0]): r[1] for r in found}
 
+    def passage(self, doc_id: str, passage_id: str) -> sqlite3.Row | None:
+        """One passage of a document by its id (None when the document has no such passage)."""
+        query = f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE doc_id = ? AND passage_id = ? LIMIT 1"
+        row: sqlite3.Row | None = self.conn.execute(query, (doc_id, passage_id)).fetchone()
+        return row
+
     def passage_texts(self) -> list[str]:
         """Every passage's text in row order."""
         return [r[0] for r in self.conn.execute("SELECT text FROM passages ORDER BY row")]
@@ -358,6 +364,11 @@ class StoreReader:
         """(path, level, page) of a document's sections in order."""
         rows = self.conn.execute("SELECT path, level, page FROM sections WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         return [(tuple(r["path"].split(PATH_SEPARATOR)), r["level"], r["page"]) for r in rows]
+
+    def page_labels(self, doc_id: str) -> dict[int, str | None]:
+        """The printed page label of each page of a document, by page number."""
+        rows = self.conn.execute("SELECT page, label FROM pages WHERE doc_id = ?", (doc_id,))
+        return {int(r[0]): r[1] for r in rows}
 
     def count_tables(self, doc_id: str) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM tables WHERE doc_id = ?", (doc_id,)).fetchone()[0])

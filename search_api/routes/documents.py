@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
 from search_api.schemas import DocumentDetail, DocumentOut, SectionOut
-from search_api.views import ERRORS, CurrentSearcher, document_out
+from search_api.views import ERRORS, CurrentSearcher, document_out, goal_count
 
 router = APIRouter(tags=["documents"])
 SOURCE_CSP = {
@@ -25,11 +25,16 @@ def documents(searcher: CurrentSearcher) -> list[DocumentOut]:
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
 def document(searcher: CurrentSearcher, doc_id: str) -> DocumentDetail:
-    """One document with its section tree."""
+    """One document with its section tree, its tables and goals counted."""
     doc_id = searcher.index.resolve_document(doc_id)
     store = searcher.index.store
     sections = [SectionOut(path=list(path), level=level, page=page) for path, level, page in store.sections(doc_id)]
-    return DocumentDetail(**document_out(searcher, doc_id).model_dump(), sections=sections, tables=store.count_tables(doc_id))
+    return DocumentDetail(
+        **document_out(searcher, doc_id).model_dump(),
+        sections=sections,
+        tables=store.count_tables(doc_id),
+        goals=goal_count(searcher, doc_id),
+    )
 
 
 @router.get("/documents/{doc_id}/file", responses={**ERRORS, 200: {"content": {"application/pdf": {}}}})

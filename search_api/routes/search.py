@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from pipeline.config import MAX_K, MAX_QUERY_CHARS
 from pipeline.search.hybrid import MODES, Searcher
+from pipeline.search.suggest import corrected_query, suggest
 from pipeline.search.understand import has_content
 from pipeline.text.language import detect_query_language
-from search_api.schemas import BatchSearchRequest, BatchSearchResponse, SearchRequest, SearchResponse, hit_model, understood_model
+from search_api.schemas import (
+    BatchSearchRequest,
+    BatchSearchResponse,
+    SearchRequest,
+    SearchResponse,
+    SuggestionOut,
+    hit_model,
+    understood_model,
+)
 from search_api.views import LIMITED, CurrentSearcher, filters_for
 
 router = APIRouter(tags=["search"])
@@ -29,7 +38,17 @@ def run_search(searcher: Searcher, request: SearchRequest) -> SearchResponse:
         confidence=round(found.confidence, 4),
         understood=understood_model(found.parsed, searcher.index.documents),
         results=[hit_model(h) for h in found.hits],
+        **suggestions_model(searcher, request.q),
     )
+
+
+def suggestions_model(searcher: Searcher, query: str) -> dict[str, Any]:
+    """The "Menade du …" fields of a response (`pipeline.search.suggest`)."""
+    found = suggest(searcher.index, query)
+    return {
+        "suggestions": [SuggestionOut(word=s.word, start=s.start, end=s.end, suggestion=s.suggestion) for s in found],
+        "suggested_query": corrected_query(query, found),
+    }
 
 
 @router.get("/search", response_model=SearchResponse, responses=LIMITED)

@@ -220,7 +220,7 @@
     var input = document.getElementById("q");
     var status = document.getElementById("status");
     var results = document.getElementById("results");
-    var selects = { doc: "filter-doc", kind: "filter-kind", lang: "filter-lang" };
+    var selects = { doc: "filter-doc", kind: "filter-kind", lang: "filter-lang", year: "filter-year" };
     var seq = 0;
     var PAGE = 10, MAX_K = 100;
     var shown = PAGE;  /* "Visa fler" asks for the next ten; a new search starts again at ten */
@@ -297,7 +297,9 @@
         });
         foot.appendChild(also);
       }
-      return el("li", { className: "hit kind-" + hit.kind, "data-doc": hit.document.id, "data-page": hit.page }, [head, meta, body, foot]);
+      var item = el("li", { className: "hit kind-" + hit.kind, "data-doc": hit.document.id, "data-page": hit.page }, [head, meta, body, foot]);
+      addPageFeatures(item, foot, hit);
+      return item;
     }
 
     /* The documents and years read out of the question, as chips; removing one searches
@@ -336,6 +338,8 @@
         }
         var hits = r.body.results || [];
         if (!hits.length) {
+          var fix = didYouMean(r.body, function (corrected) { input.value = corrected; submit(true); });
+          if (fix) status.appendChild(fix);
           var box = el("div", { className: "notice empty", id: "empty" }, [
             el("p", { text: filtered() ? t("empty") : t("empty_no_filter") }),
           ]);
@@ -343,6 +347,8 @@
           status.appendChild(box);
           return;
         }
+        var suggestion = didYouMean(r.body, function (corrected) { input.value = corrected; submit(true); });
+        if (suggestion) status.appendChild(suggestion);
         var chips = chipsNode(r.body.understood, q);
         if (r.body.answerable === false) {
           status.appendChild(el("p", { className: "notice not-sure", id: "not-sure", text: t("not_sure", { q: q }) }));
@@ -386,6 +392,55 @@
     });
     window.addEventListener("popstate", function () { fromUrl(); setToggle(params()); run(); });
     if (input.value.trim()) run();
+  }
+
+  /* ---------- page features: preview, document page, "Menade du …" ---------- */
+
+  /* "Menade du <corrected query>?" as a link that searches it; null when every word is known. */
+  function didYouMean(body, onChoose) {
+    if (!body || !body.suggested_query) return null;
+    var p = new URLSearchParams(window.location.search);
+    p.set("q", body.suggested_query);
+    var link = el("a", { href: window.location.pathname + "?" + p.toString(), id: "suggested-query",
+      "aria-label": t("did_you_mean_label", { q: body.suggested_query }) });
+    var at = 0, q = body.query;
+    (body.suggestions || []).slice().sort(function (a, b) { return a.start - b.start; }).forEach(function (s) {
+      if (s.start > at) link.appendChild(document.createTextNode(q.slice(at, s.start)));
+      link.appendChild(el("strong", { text: s.suggestion }));
+      at = s.end;
+    });
+    if (at < q.length) link.appendChild(document.createTextNode(q.slice(at)));
+    link.addEventListener("click", function (event) { event.preventDefault(); onChoose(body.suggested_query); });
+    return el("p", { className: "did-you-mean", id: "did-you-mean" }, [t("did_you_mean") + " ", link, "?"]);
+  }
+
+  /* The document page link and, for a PDF page, a button that shows the page beside the hit
+     with the passage highlighted (the image is fetched only when asked for). */
+  function addPageFeatures(item, foot, hit) {
+    foot.appendChild(el("a", { href: href("/dokument/" + encodeURIComponent(hit.document.id)), className: "doc-page-link", text: t("doc_page") }));
+    if (!hit.preview) return;
+    var figure = null;
+    var button = el("button", { type: "button", className: "secondary preview-toggle", "aria-expanded": "false", text: t("show_preview") });
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      if (!figure) {
+        var image = el("img", { src: href(hit.preview), className: "page-preview-image", width: "800",
+          alt: t("preview_alt", { title: hit.document.title, cite: cite(hit.page, hit.page_label) }) });
+        figure = el("figure", { className: "page-preview" }, [
+          el("a", { href: href(hit.link), target: "_blank", rel: "noopener" }, [image]),
+          el("figcaption", null, [cite(hit.page, hit.page_label)]),
+        ]);
+        image.addEventListener("error", function () {
+          figure.replaceChild(el("p", { className: "muted", text: t("preview_failed") }), figure.firstChild);
+        });
+        item.appendChild(figure);
+      }
+      figure.hidden = open;
+      item.classList.toggle("has-preview", !open);
+      button.setAttribute("aria-expanded", String(!open));
+      button.textContent = open ? t("show_preview") : t("hide_preview");
+    });
+    foot.appendChild(button);
   }
 
   /* ---------- cross-check ---------- */

@@ -1,0 +1,61 @@
+"""Labels of the page preview, "Menade du …", the year filter and the document page, in the
+interface's two languages (merged into `search_api.web.TEXT`; kept apart so each feature's
+labels live with it)."""
+
+from __future__ import annotations
+
+PAGE_FEATURE_TEXT: dict[str, dict[str, str]] = {
+    "sv": {
+        "filter_year": "År",
+        "all_years": "Alla år",
+        "did_you_mean": "Menade du",
+        "did_you_mean_label": "Sök i stället efter ”{q}”",
+        "show_preview": "Visa sidan",
+        "hide_preview": "Dölj sidan",
+        "preview_alt": "{title}, {cite}, med det citerade stycket markerat",
+        "preview_failed": "Sidan kunde inte visas.",
+        "doc_page": "Om dokumentet",
+        "doc_title": "Dokument",
+        "doc_facts": "Fakta om dokumentet",
+        "doc_kind": "Typ",
+        "doc_date": "Datum",
+        "doc_language": "Språk",
+        "doc_pages": "Sidor",
+        "doc_passages": "Textstycken",
+        "doc_tables": "Tabeller",
+        "doc_goals": "Mål",
+        "doc_indexed": "Senast indexerad",
+        "doc_open": "Öppna dokumentet",
+        "doc_outline": "Innehåll",
+        "doc_outline_empty": "Dokumentet har inga rubriker som kunde läsas ut.",
+        "doc_search_section": "Sök i avsnittet",
+        "doc_back": "Alla dokument",
+    },
+    "en": {
+        "filter_year": "Year",
+        "all_years": "All years",
+        "did_you_mean": "Did you mean",
+        "did_you_mean_label": "Search for “{q}” instead",
+        "show_preview": "Show the page",
+        "hide_preview": "Hide the page",
+        "preview_alt": "{title}, {cite}, with the cited passage marked",
+        "preview_failed": "The page could not be shown.",
+        "doc_page": "About the document",
+        "doc_title": "Document",
+        "doc_facts": "About the document",
+        "doc_kind": "Kind",
+        "doc_date": "Date",
+        "doc_language": "Language",
+        "doc_pages": "Pages",
+        "doc_passages": "Passages",
+        "doc_tables": "Tables",
+        "doc_goals": "Goals",
+        "doc_indexed": "Last indexed",
+        "doc_open": "Open the document",
+        "doc_outline": "Contents",
+        "doc_outline_empty": "No headings could be read from the document.",
+        "doc_search_section": "Search in the section",
+        "doc_back": "All documents",
+    },
+}
+assert PAGE_FEATURE_TEXT["sv"].keys() == PAGE_FEATURE_TEXT["en"].keys()
