@@ -204,8 +204,14 @@ class SearchIndex:
     def dense(self, vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """The `k` passages with the best-matching vector (a passage's score is its best
         vector's: the whole passage or one of its sentence windows)."""
+        return self.dense_many(vector.reshape(1, -1), k, mask)[0]
+
+    def dense_many(self, vectors: np.ndarray, k: int, mask: np.ndarray | None) -> list[list[tuple[int, float]]]:
+        """`dense` for several query vectors in one FAISS call (one selector, one pass of
+        FAISS's threads: on a loaded 2-core machine 178 single searches took 9 s, one batch
+        a fraction of that)."""
         if mask is not None and not mask.any():
-            return []
+            return [[] for _ in range(len(vectors))]
         params: Any = None
         if mask is not None:
             selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
@@ -215,12 +221,15 @@ class SearchIndex:
             else:
                 params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         depth = min(k * VECTORS_PER_PASSAGE, self.vectors.ntotal)
-        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), depth, params=params)
-        best: dict[int, float] = {}
-        for i, score in zip(ids[0].tolist(), scores[0].tolist()):
-            if i >= 0 and i not in best:
-                best[i] = score
-        return sorted(best.items(), key=lambda item: -item[1])[:k]
+        scores, ids = self.vectors.search(np.ascontiguousarray(vectors, dtype=np.float32), depth, params=params)
+        found = []
+        for row_ids, row_scores in zip(ids.tolist(), scores.tolist()):
+            best: dict[int, float] = {}
+            for i, score in zip(row_ids, row_scores):
+                if i >= 0 and i not in best:
+                    best[i] = score
+            found.append(sorted(best.items(), key=lambda item: -item[1])[:k])
+        return found
 
     def passage_rows(self, rows: list[int]) -> dict[int, Row]:
         return self.store.passage_rows(rows)
