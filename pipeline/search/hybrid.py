@@ -27,7 +27,7 @@ from pipeline.errors import IndexMismatch, UnknownDocument
 from pipeline.index.bm25 import LexicalIndex
 from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME, ROW_LANG_NAME, read_manifest, verify_files
 from pipeline.index.store import StoreReader
-from pipeline.records import PATH_SEPARATOR, Cited, file_link
+from pipeline.records import PATH_SEPARATOR, CitedPages, file_link
 from pipeline.search.answer import best_cell, best_sentence, page_of
 from pipeline.search.confidence import ANSWERABLE_AT, BACKGROUND_TO, Signals, background, confidence, coverage, idf, query_signals
 from pipeline.search.fusion import fuse, reweight
@@ -85,7 +85,7 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Hit(Cited):
+class Hit(CitedPages):
     rank: int
     score: float
     row: int
