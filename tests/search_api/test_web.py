@@ -30,13 +30,17 @@ def _documents(server: Any) -> dict[str, dict]:
     return {d["file"]: d for d in httpx.get(f"{server.url}/documents", timeout=30).json()}
 
 
+SCREENSHOT_TIMEOUT_MS = 120_000
+"""A full-page shot of a long cross-check (10 MB of PNG) took over Playwright's default 30 s at load 15."""
+
+
 def shoot(page: Any, directory: Path, name: str, narrow: bool = True) -> None:
     """Full-page screenshots at desktop width and, when `narrow`, at 390 px."""
-    page.screenshot(path=str(directory / f"{name}-desktop.png"), full_page=True)
+    page.screenshot(path=str(directory / f"{name}-desktop.png"), full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
     if narrow:
         size = page.viewport_size
         page.set_viewport_size(NARROW)
-        page.screenshot(path=str(directory / f"{name}-narrow.png"), full_page=True)
+        page.screenshot(path=str(directory / f"{name}-narrow.png"), full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
         page.set_viewport_size(size)
 
 
@@ -332,7 +336,8 @@ def test_cross_check_confidence_filter_and_matrix(server: Any, page: Any, screen
             if link.count():
                 assert link.first.get_attribute("href").startswith(f"/documents/{target['id']}/file")
     assert page.locator('#matrix td[data-relation="agrees"]').count() >= 1
-    shoot(page, screenshots, "compare-matrix")
+    page.locator("#compare-matrix").scroll_into_view_if_needed()  # the view, not the whole long page
+    page.screenshot(path=str(screenshots / "compare-matrix-desktop.png"), timeout=SCREENSHOT_TIMEOUT_MS)
 
 
 def test_budget_question_answers_with_the_year_and_its_unit(server: Any, page: Any, screenshots: Path) -> None:
