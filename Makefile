@@ -74,6 +74,7 @@ bench: ingest
 	$(BIN)/python -m bench.table_accuracy
 	$(BIN)/python -m bench.reindex
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.compare
 	$(BIN)/python -m bench.run
 
 clean:

@@ -117,7 +117,7 @@ def file_link(doc_id: str, page: int | None = None) -> str:
     return f"{base}#page={page}" if page else base
 
 
-class Cited:
+class CitedPages:
     """First page and printed label of something that cites `pages` / `page_labels`."""
 
     pages: tuple[int, ...]
@@ -132,16 +132,24 @@ class Cited:
         return self.page_labels[0] if self.page_labels else None
 
 
-@dataclass(frozen=True)
-class Passage(Cited):
-    """The unit of retrieval: a sentence-aligned chunk of one section, or one table row."""
+@dataclass(frozen=True, kw_only=True)
+class Cited(CitedPages):
+    """A text of an indexed document and where it is printed: the fields a citation needs,
+    shared by passages, goals and cross-check statements. Keyword-only, so that a subclass's
+    own fields keep their order (and defaults) in front of these."""
 
-    passage_id: str
     doc_id: str
     text: str
     section_path: tuple[str, ...]
     pages: tuple[int, ...]
     page_labels: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class Passage(Cited):
+    """The unit of retrieval: a sentence-aligned chunk of one section, or one table row."""
+
+    passage_id: str
     bbox: BBox | None
     lang: str
     kind: str = "text"

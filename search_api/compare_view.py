@@ -13,6 +13,9 @@ from search_api.schemas import (
     EvidenceOut,
     ExplanationOut,
     GoalOut,
+    MatrixCell,
+    MatrixResponse,
+    MatrixRow,
     QuantityPairOut,
     document_ref,
 )
@@ -65,4 +68,30 @@ def comparison_response(comparison: Comparison, documents: dict[str, DocumentInf
         rows=[_row(check, documents) for check in comparison.checks],
         counts=comparison.counts(),
         seconds=round(comparison.seconds, 3),
+    )
+
+
+def _cell(check: GoalCheck, target: str, documents: dict[str, DocumentInfo]) -> MatrixCell:
+    return MatrixCell(
+        target=target,
+        relation=check.relation,
+        confidence=check.confidence,
+        evidence=_evidence(check.evidence, documents),
+        explanation=ExplanationOut(sv=check.explanation.sv, en=check.explanation.en),
+    )
+
+
+def matrix_response(columns: list[Comparison], documents: dict[str, DocumentInfo]) -> MatrixResponse:
+    """One row per goal of the source, one cell per target: each column is the comparison
+    against that target alone (all columns list the source's goals in the same order)."""
+    first = columns[0]
+    return MatrixResponse(
+        source=document_ref(documents[first.source]),
+        targets=[document_ref(documents[c.targets[0]]) for c in columns],
+        rows=[
+            MatrixRow(goal=_goal(check.goal), cells=[_cell(c.checks[i], c.targets[0], documents) for c in columns])
+            for i, check in enumerate(first.checks)
+        ],
+        counts={c.targets[0]: c.counts() for c in columns},
+        seconds=round(sum(c.seconds for c in columns), 3),
     )

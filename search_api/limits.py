@@ -31,7 +31,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-LIMITED_PATHS = ("/search", "/compare")
+LIMITED_PATHS = ("/search", "/compare", "/compare/matrix")
 """The endpoints whose cost depends on the request (the model and the index run for them)."""
 MAX_TRACKED_CLIENTS = 10_000
 """Idle client records are dropped past this many, so the table itself stays small."""

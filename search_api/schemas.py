@@ -271,3 +271,24 @@ class CompareResponse(BaseModel):
     rows: list[CompareRow]
     counts: dict[str, int]
     seconds: float
+
+
+class MatrixCell(BaseModel):
+    target: str = Field(description="Document id of the target (the column).")
+    relation: str = Field(description="agrees | partial | conflicts | absent, against this target alone.")
+    confidence: float
+    evidence: EvidenceOut | None
+    explanation: ExplanationOut
+
+
+class MatrixRow(BaseModel):
+    goal: GoalOut
+    cells: list[MatrixCell] = Field(description="One per target, in the order of `targets`.")
+
+
+class MatrixResponse(BaseModel):
+    source: DocumentRef
+    targets: list[DocumentRef]
+    rows: list[MatrixRow]
+    counts: dict[str, dict[str, int]] = Field(description="Per target id: the number of goals per relation.")
+    seconds: float

@@ -1,7 +1,7 @@
 """The staff web page: search, the document list and the cross-check, in Swedish or English.
 
 Pages are rendered here with Jinja2 (navigation, forms, filter choices, the document table,
-every label); `static/app.js` calls the JSON API (`GET /search`, `POST /compare`) and draws
+every label); `static/app.js` calls the JSON API (`GET /search`, `POST /compare`, `POST /compare/matrix`) and draws
 the results, so the page and the API can never disagree. Nothing is loaded from outside the
 server: no CDN, no web fonts.
 
@@ -124,6 +124,14 @@ TEXT: dict[str, dict[str, str]] = {
         "compare_same": "Välj två olika dokument.",
         "goal_confidence": "Säkerhet",
         "sort_confidence": "Sortera efter säkerhet",
+        "min_confidence": "Visa säkerhet",
+        "confidence_all": "alla rader",
+        "confidence_at_least": "minst {n} %",
+        "confidence_hidden": "{n} rader under vald säkerhet är dolda.",
+        "show_matrix": "Visa matris: vilka mål varje dokument täcker",
+        "matrix_title": "Matris: mål i {source} mot varje dokument för sig",
+        "matrix_goal": "Mål",
+        "matrix_running": "Jämför mot varje dokument för sig …",
         "compare_missing": "Jämförelsen finns inte på den här servern ännu (servern svarade {status}).",
         "compare_empty": "Inga mål hittades i källdokumentet.",
         "compare_summary": "{n} mål i {source} jämförda med {target} ({seconds} s).",
@@ -251,6 +259,14 @@ TEXT: dict[str, dict[str, str]] = {
         "compare_same": "Choose two different documents.",
         "goal_confidence": "Confidence",
         "sort_confidence": "Sort by confidence",
+        "min_confidence": "Show confidence",
+        "confidence_all": "all rows",
+        "confidence_at_least": "at least {n} %",
+        "confidence_hidden": "{n} rows below the chosen confidence are hidden.",
+        "show_matrix": "Show matrix: which goals each document covers",
+        "matrix_title": "Matrix: goals in {source} against each document on its own",
+        "matrix_goal": "Goal",
+        "matrix_running": "Checking against each document on its own …",
         "compare_missing": "Cross-checking is not available on this server yet (the server answered {status}).",
         "compare_empty": "No goals were found in the source document.",
         "compare_summary": "{n} goals in {source} checked against {target} ({seconds} s).",

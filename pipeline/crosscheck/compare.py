@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -182,25 +182,33 @@ PASSAGE_DEPTH = 20
 """Passages the hybrid search returns per goal for the passage bonus."""
 
 
-def passage_ranks(index: SearchIndex, text: str, vector: np.ndarray, targets: Sequence[str]) -> dict[str, int]:
-    """Rank of each passage of the targets that the hybrid search (dense + BM25, fused as in
-    `Searcher.rank`) finds for the goal, by passage id. The goal's stored vector is the query
-    vector, so nothing is embedded here."""
+def passage_ranks(index: SearchIndex, texts: Sequence[str], vectors: np.ndarray,
+                  targets: Sequence[str]) -> list[dict[str, int]]:
+    """For each goal, the rank of each passage of the targets that the hybrid search (dense +
+    BM25, fused as in `Searcher.rank`) finds for it, by passage id. The goals' stored vectors
+    are the query vectors, so nothing is embedded here; the dense side is one batched search."""
     mask = np.isin(index.row_doc, [index.doc_ids.index(t) for t in targets if t in index.doc_ids])
-    dense = index.dense(np.asarray(vector, dtype=np.float32), PASSAGE_DEPTH, mask)
-    lexical = index.lexical.search(analyze(text, "sv"), PASSAGE_DEPTH, mask)
-    fused = fuse([(dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)])[:PASSAGE_DEPTH]
-    rows = index.passage_rows([row for row, _ in fused])
-    return {rows[row]["passage_id"]: rank for rank, (row, _) in enumerate(fused, start=1) if row in rows}
+    dense = index.dense_many(np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1), PASSAGE_DEPTH, mask)
+    fused = [
+        fuse([(d, DENSE_WEIGHT), (index.lexical.search(analyze(text, "sv"), PASSAGE_DEPTH, mask), LEXICAL_WEIGHT)])
+        [:PASSAGE_DEPTH]
+        for text, d in zip(texts, dense)
+    ]
+    rows = index.passage_rows(sorted({row for ranked in fused for row, _ in ranked}))
+    return [
+        {rows[row]["passage_id"]: rank for rank, (row, _) in enumerate(ranked, start=1) if row in rows}
+        for ranked in fused
+    ]
 
 
 def check_goal(goal: Goal, vector: np.ndarray, index: EvidenceIndex, targets: Sequence[str],
                names: dict[str, str], thresholds: Thresholds = Thresholds(),
-               searcher_index: SearchIndex | None = None) -> GoalCheck:
+               searcher_index: SearchIndex | None = None, ranks: Mapping[str, int] | None = None) -> GoalCheck:
     """Judge one goal against the statements of the targets (``searcher_index`` adds the
-    passage search's ranking)."""
+    passage search's ranking, unless the ``ranks`` are given)."""
     structured = structure(goal.text, "sv", goal.years)
-    ranks = passage_ranks(searcher_index, goal.text, vector, targets) if searcher_index is not None else None
+    if ranks is None and searcher_index is not None:
+        ranks = passage_ranks(searcher_index, [goal.text], vector, targets)[0]
     pool = index.candidates(vector, structured.indicator, targets, CANDIDATES, ranks)
     numbers, decisive, pair = number_match(structured, pool, index)
     best = pool[0] if pool else None
@@ -273,12 +281,11 @@ def compare(searcher: Searcher, source: str, targets: Sequence[str]) -> Comparis
     index = evidence_index(searcher)
     names = {doc_id: info.title for doc_id, info in searcher.index.documents.items()}
     goals, vectors = stored_goals(searcher.index)
+    rows = [row for row, goal in enumerate(goals) if goal.doc_id == source]
+    ranks = passage_ranks(searcher.index, [goals[r].text for r in rows], np.asarray(vectors[rows]), targets)
     result = Comparison(source=source, targets=tuple(targets))
-    for row, goal in enumerate(goals):
-        if goal.doc_id == source:
-            result.checks.append(
-                check_goal(goal, np.asarray(vectors[row]), index, targets, names, searcher_index=searcher.index)
-            )
+    for row, goal_ranks in zip(rows, ranks):
+        result.checks.append(check_goal(goals[row], np.asarray(vectors[row]), index, targets, names, ranks=goal_ranks))
     result.seconds = time.perf_counter() - started
     with _RESULTS_LOCK:
         if len(_RESULTS) >= MAX_CACHED:

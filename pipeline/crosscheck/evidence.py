@@ -50,6 +50,17 @@ class Candidate:
     lexical: float
 
 
+@dataclass(frozen=True)
+class _Slice:
+    """The statements of one target selection, ready for scoring."""
+
+    lemmas: sparse.csc_matrix
+    words: sparse.csc_matrix
+    vectors: np.ndarray
+    passages: dict[str, np.ndarray]
+    """Positions of each passage's statements in the slice, by passage id."""
+
+
 class EvidenceIndex:
     """The statements of one index version, their vectors, indicators and term weights."""
 
@@ -64,7 +75,7 @@ class EvidenceIndex:
         self._idf = {t: (math.log((n + 1) / (c + 1)) + 1) ** IDF_POWER for t, c in counts.items()}
         self._default_idf = (math.log(n + 1) + 1) ** IDF_POWER
         self._columns: dict[str, int] = {}
-        self._slices: dict[bytes, tuple[sparse.csc_matrix, sparse.csc_matrix, np.ndarray]] = {}
+        self._slices: dict[bytes, _Slice] = {}
         self._words = self._matrix([i.lemmas | i.parts for i in self.indicators])  # every column exists now
         self._lemmas = self._matrix([i.lemmas for i in self.indicators])
         rows: dict[str, list[int]] = {}
@@ -81,13 +92,18 @@ class EvidenceIndex:
         data = np.ones(len(indices), dtype=np.float32)
         return sparse.csr_matrix((data, indices, indptr), shape=(len(term_sets), max(len(self._columns), 1)))
 
-    def _slice(self, rows: np.ndarray) -> tuple[sparse.csc_matrix, sparse.csc_matrix, np.ndarray]:
-        """Lemma and word matrices of the rows (column-major: a goal reads a few columns) and the
-        rows' passage ids, cached per row set (one per target selection)."""
+    def _slice(self, rows: np.ndarray) -> _Slice:
+        """Lemma and word matrices of the rows (column-major: a goal reads a few columns), their
+        vectors and where each passage's statements lie, cached per row set (one per target
+        selection: a goal then costs one matrix-vector product and a few column reads)."""
         key = rows.tobytes()
         if key not in self._slices:
-            passages = np.array([self.statements[r].passage_id for r in rows], dtype=object)
-            self._slices[key] = (self._lemmas[rows].tocsc(), self._words[rows].tocsc(), passages)
+            where: dict[str, list[int]] = {}
+            for i, r in enumerate(rows.tolist()):
+                where.setdefault(self.statements[r].passage_id, []).append(i)
+            self._slices[key] = _Slice(self._lemmas[rows].tocsc(), self._words[rows].tocsc(),
+                                       np.ascontiguousarray(self.vectors[rows]),
+                                       {p: np.array(i, dtype=np.int64) for p, i in where.items()})
         return self._slices[key]
 
     def overlaps(self, goal: Indicator, rows: np.ndarray) -> np.ndarray:
@@ -97,7 +113,8 @@ class EvidenceIndex:
         total = sum(self.idf(t) for t in terms)
         if not total or not len(rows):
             return np.zeros(len(rows), dtype=np.float32)
-        lemmas, words, _ = self._slice(rows)
+        cut = self._slice(rows)
+        lemmas, words = cut.lemmas, cut.words
         got = np.zeros(len(rows), dtype=np.float32)
         for term in terms:
             credit = np.zeros(len(rows), dtype=np.float32)
@@ -136,13 +153,13 @@ class EvidenceIndex:
                 passage_ranks: Mapping[str, int] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(scores, cosines, lexical shares) of the rows; ``passage_ranks`` are the ranks of the
         passages the hybrid search found for the goal (by passage id)."""
-        cosines = self.vectors[rows] @ np.asarray(vector, dtype=np.float32)
+        cut = self._slice(rows)
+        cosines = cut.vectors @ np.asarray(vector, dtype=np.float32)
         lexical = self.overlaps(indicator, rows)
         found = np.zeros(len(rows), dtype=np.float32)
-        if passage_ranks:
-            passages = self._slice(rows)[2]
-            for passage_id, rank in passage_ranks.items():
-                found[passages == passage_id] = rank
+        for passage_id, rank in (passage_ranks or {}).items():
+            if passage_id in cut.passages:
+                found[cut.passages[passage_id]] = rank
         bonus = np.where(found > 0, PASSAGE_WEIGHT * 2 / (1 + np.maximum(found, 1)), 0.0)
         return cosines + LEXICAL_WEIGHT * lexical + bonus, cosines, lexical
 

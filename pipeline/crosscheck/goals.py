@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.crosscheck.goal_cues import CLAUSE_STARTERS, goal_cues, is_verb_form
 from pipeline.crosscheck.quantities import Quantity, parse_direction, parse_quantities, parse_years
-from pipeline.records import Passage
+from pipeline.records import Cited, Passage
 from pipeline.text.nlp import sentences
 
 MIN_SENTENCE_WORDS = 4
@@ -45,7 +45,7 @@ MAX_HEADING_WORDS = 6
 
 
 @dataclass(frozen=True)
-class Goal:
+class Goal(Cited):
     """One goal statement of a document, with every place it is printed.
 
     ``years`` are the target years of ``text``; when the text names none they are taken
@@ -58,12 +58,7 @@ class Goal:
     """
 
     goal_id: str
-    doc_id: str
     passage_id: str
-    text: str
-    section_path: tuple[str, ...]
-    pages: tuple[int, ...]
-    page_labels: tuple[str | None, ...]
     quantities: tuple[Quantity, ...]
     years: tuple[int, ...]
     direction: str | None

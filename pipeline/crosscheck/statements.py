@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.crosscheck.goal_cues import CLAUSE_STARTERS, is_verb_form
-from pipeline.records import Passage
+from pipeline.records import Cited, Passage
 from pipeline.text.nlp import sentences
 
 MIN_WORDS = 3
@@ -36,18 +36,21 @@ _NOT_KEY = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
-class Statement:
-    """One sentence, list item, table row or heading of a document, with its own page."""
+class Statement(Cited):
+    """One sentence, list item, table row or heading of a document, with its own page (``pages``
+    holds that one page, empty for a document without pages)."""
 
-    doc_id: str
-    text: str
-    page: int | None
-    page_label: str | None
     kind: str
     """``sentence``, ``item``, ``table`` or ``heading``."""
-    section_path: tuple[str, ...]
     passage_id: str
     lang: str
+
+
+def statement(doc_id: str, text: str, page: int | None, label: str | None, kind: str,
+              section_path: tuple[str, ...], passage_id: str, lang: str) -> Statement:
+    """A statement printed on one page (or on none)."""
+    return Statement(doc_id=doc_id, text=text, section_path=section_path, pages=(page,) if page else (),
+                     page_labels=(label,) if page else (), kind=kind, passage_id=passage_id, lang=lang)
 
 
 def _key(text: str) -> str:
@@ -104,7 +107,7 @@ def statements_of(passages: Sequence[Passage], page_texts: Mapping[int, str],
             if heading not in headings and len(heading.split()) >= 2:
                 headings.add(heading)
                 page = locate_page(heading, p.pages, page_keys)
-                found.append(Statement(p.doc_id, heading, page, labels.get(page or 0), "heading",
+                found.append(statement(p.doc_id, heading, page, labels.get(page or 0), "heading",
                                        p.section_path[: depth + 1], p.passage_id, p.lang))
         pieces = [("table", p.text)] if p.kind == "table" else _pieces(p.text, p.lang)
         for kind, text in pieces:
@@ -112,6 +115,6 @@ def statements_of(passages: Sequence[Passage], page_texts: Mapping[int, str],
             if len(text.split()) < MIN_WORDS:
                 continue
             page = locate_page(text, p.pages, page_keys)
-            found.append(Statement(p.doc_id, text, page, labels.get(page or 0), kind, p.section_path,
+            found.append(statement(p.doc_id, text, page, labels.get(page or 0), kind, p.section_path,
                                    p.passage_id, p.lang))
     return found

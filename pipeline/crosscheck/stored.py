@@ -56,8 +56,14 @@ def statement_rows(statements: Iterable[Statement]) -> list[tuple[str, str]]:
 
 
 def statement_from_json(text: str) -> Statement:
+    """A stored statement; versions built before statements became `Cited` keep one ``page``
+    and ``page_label`` instead of the tuples, and read the same."""
     data = json.loads(text)
-    return Statement(**{**data, "section_path": tuple(data["section_path"])})
+    if "page" in data:
+        page, label = data.pop("page"), data.pop("page_label")
+        data |= {"pages": [page] if page else [], "page_labels": [label] if page else []}
+    return Statement(**{**data, "section_path": tuple(data["section_path"]), "pages": tuple(data["pages"]),
+                        "page_labels": tuple(data["page_labels"])})
 
 
 @lru_cache(maxsize=2)

@@ -27,7 +27,7 @@ from pipeline.errors import IndexMismatch, UnknownDocument
 from pipeline.index.bm25 import LexicalIndex
 from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, ROW_DOC_NAME, ROW_LANG_NAME, read_manifest, verify_files
 from pipeline.index.store import StoreReader, passage_is_ocr
-from pipeline.records import PATH_SEPARATOR, Cited, file_link
+from pipeline.records import PATH_SEPARATOR, CitedPages, file_link
 from pipeline.search.answer import best_cell, best_sentence, page_of
 from pipeline.search.confidence import ANSWERABLE_AT, BACKGROUND_TO, Signals, background, confidence, coverage, idf, query_signals
 from pipeline.search.fusion import fuse, reweight
@@ -85,7 +85,7 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Hit(Cited):
+class Hit(CitedPages):
     rank: int
     score: float
     row: int
@@ -206,8 +206,14 @@ class SearchIndex:
     def dense(self, vector: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """The `k` passages with the best-matching vector (a passage's score is its best
         vector's: the whole passage or one of its sentence windows)."""
+        return self.dense_many(vector.reshape(1, -1), k, mask)[0]
+
+    def dense_many(self, vectors: np.ndarray, k: int, mask: np.ndarray | None) -> list[list[tuple[int, float]]]:
+        """`dense` for several query vectors in one FAISS call (one selector, one pass of
+        FAISS's threads: on a loaded 2-core machine 178 single searches took 9 s, one batch
+        a fraction of that)."""
         if mask is not None and not mask.any():
-            return []
+            return [[] for _ in range(len(vectors))]
         params: Any = None
         if mask is not None:
             selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
@@ -217,12 +223,15 @@ class SearchIndex:
             else:
                 params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         depth = min(k * VECTORS_PER_PASSAGE, self.vectors.ntotal)
-        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), depth, params=params)
-        best: dict[int, float] = {}
-        for i, score in zip(ids[0].tolist(), scores[0].tolist()):
-            if i >= 0 and i not in best:
-                best[i] = score
-        return sorted(best.items(), key=lambda item: -item[1])[:k]
+        scores, ids = self.vectors.search(np.ascontiguousarray(vectors, dtype=np.float32), depth, params=params)
+        found = []
+        for row_ids, row_scores in zip(ids.tolist(), scores.tolist()):
+            best: dict[int, float] = {}
+            for i, score in zip(row_ids, row_scores):
+                if i >= 0 and i not in best:
+                    best[i] = score
+            found.append(sorted(best.items(), key=lambda item: -item[1])[:k])
+        return found
 
     def passage_rows(self, rows: list[int]) -> dict[int, Row]:
         return self.store.passage_rows(rows)

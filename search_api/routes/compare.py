@@ -1,12 +1,13 @@
-"""POST /compare: the goals of one document checked against others."""
+"""POST /compare: the goals of one document checked against others; POST /compare/matrix: the
+same goals against each target on its own (which goals each target covers)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pipeline.crosscheck.compare import compare
-from search_api.compare_view import comparison_response
-from search_api.schemas import CompareRequest, CompareResponse
+from pipeline.crosscheck.compare import compare, validate
+from search_api.compare_view import comparison_response, matrix_response
+from search_api.schemas import CompareRequest, CompareResponse, MatrixResponse
 from search_api.views import LIMITED, CurrentSearcher
 
 router = APIRouter(tags=["cross-check"])
@@ -21,3 +22,14 @@ def compare_documents(searcher: CurrentSearcher, body: CompareRequest) -> Compar
     source = searcher.index.resolve_document(body.source)
     targets = [searcher.index.resolve_document(t) for t in body.targets]
     return comparison_response(compare(searcher, source, targets), searcher.index.documents)
+
+
+@router.post("/compare/matrix", response_model=MatrixResponse, responses=LIMITED)
+def compare_matrix(searcher: CurrentSearcher, body: CompareRequest) -> MatrixResponse:
+    """Which goals of the source each target covers: one row per goal, one cell per target
+    (relation, confidence, evidence and explanation against that target alone). The same
+    errors as `POST /compare`."""
+    source = searcher.index.resolve_document(body.source)
+    targets = [searcher.index.resolve_document(t) for t in body.targets]
+    validate(searcher, source, targets)  # the whole request first (source = target is a 422)
+    return matrix_response([compare(searcher, source, [t]) for t in targets], searcher.index.documents)

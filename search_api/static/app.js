@@ -519,6 +519,83 @@
     return (doc.file || doc.id).replace(/\.[a-z0-9]+$/i, "").replace(/[^A-Za-z0-9._-]+/g, "-");
   }
 
+  /* ---------- cross-check: confidence filter and matrix view ---------- */
+
+  function applyConfidence(tbody, select, note) {
+    var min = Number(select.value) || 0, hidden = 0;
+    Array.prototype.forEach.call(tbody.rows, function (tr) {
+      var below = Number(tr.getAttribute("data-confidence")) < min;
+      tr.classList.toggle("below-confidence", below);
+      if (below) hidden += 1;
+    });
+    note.textContent = hidden ? t("confidence_hidden", { n: hidden }) : "";
+  }
+
+  function matrixCell(cell) {
+    var e = cell.evidence;
+    var children = [
+      relationBadge(cell.relation),
+      el("span", { className: "muted confidence", text: " " + Math.round((cell.confidence || 0) * 100) + " %" }),
+    ];
+    if (e && e.page) {
+      children.push(" ", el("a", { href: href(e.link), target: "_blank", rel: "noopener", text: cite(e.page, e.page_label) }));
+    }
+    return el("td", { "data-relation": cell.relation, "data-target": cell.target,
+      title: (cell.explanation && cell.explanation[UI]) || "" }, children);
+  }
+
+  function drawMatrix(data) {
+    var table = document.getElementById("matrix");
+    var head = table.querySelector("thead"), body = table.querySelector("tbody");
+    clear(head);
+    clear(body);
+    head.appendChild(el("tr", null, [el("th", { scope: "col", text: t("matrix_goal") })].concat(
+      data.targets.map(function (d) { return el("th", { scope: "col", text: d.title }); }))));
+    data.rows.forEach(function (row) {
+      var g = row.goal;
+      body.appendChild(el("tr", null, [
+        el("th", { scope: "row" }, [citation(g.text, g.section_path, g.page, g.page_label, g.link, null)]),
+      ].concat(row.cells.map(matrixCell))));
+    });
+    document.getElementById("matrix-title").textContent = t("matrix_title", { source: data.source.title });
+  }
+
+  function showMatrix(current, button) {
+    var section = document.getElementById("compare-matrix");
+    var status = document.getElementById("matrix-status");
+    section.hidden = false;
+    clear(status);
+    status.appendChild(el("p", { className: "searching", text: t("matrix_running") }));
+    button.disabled = true;
+    api("/compare/matrix", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ source: current.source.id, targets: current.targets.map(function (d) { return d.id; }) }),
+    }).then(function (r) {
+      button.disabled = false;
+      clear(status);
+      if (r.status === 200 && r.body && r.body.rows) { drawMatrix(r.body); return; }
+      showError(status, errorMessage(r.status), detailText(r.body));
+    });
+  }
+
+  /* The confidence filter and the matrix button; `rendered` is called after each comparison is drawn. */
+  function initCompareExtras(tbody) {
+    var select = document.getElementById("min-confidence");
+    var note = document.getElementById("confidence-hidden");
+    var button = document.getElementById("show-matrix");
+    var current = null;
+    select.addEventListener("change", function () { applyConfidence(tbody, select, note); });
+    button.addEventListener("click", function () { if (current) showMatrix(current, button); });
+    return {
+      rendered: function (data) {
+        current = data;
+        document.getElementById("compare-matrix").hidden = true;
+        applyConfidence(tbody, select, note);
+      },
+    };
+  }
+
   function initCompare() {
     var form = document.getElementById("compare-form");
     var source = document.getElementById("source");
@@ -531,6 +608,7 @@
     var exportButton = document.getElementById("export-csv");
     var heads = Array.prototype.map.call(document.querySelectorAll("#goals thead th"), function (th) { return th.textContent; });
     var current = null, shown = "";
+    var extras = initCompareExtras(tbody);
 
     function filterRows(relation) {
       shown = shown === relation ? "" : relation;
@@ -581,6 +659,7 @@
           cells.map(function (c, i) { return el("td", { "data-label": heads[i] }, [c]); })));
       });
       result.hidden = false;
+      extras.rendered(data);
       var targetTitles = (data.targets || []).map(function (d) { return d.title; }).join(", ");
       clear(status);
       status.appendChild(el("p", {

@@ -37,3 +37,24 @@ def test_population_goal_is_found_in_both_documents(server) -> None:  # type: ig
 def test_bad_compare_requests(server, body: dict, status: int) -> None:  # type: ignore[no-untyped-def]
     response = httpx.post(f"{server.url}/compare", json=body, timeout=30)
     assert response.status_code == status and response.json()["detail"]
+
+
+def test_matrix_has_one_cell_per_target_matching_each_single_comparison(server) -> None:  # type: ignore[no-untyped-def]
+    ids = _ids(server)
+    plan, press = ids["strategisk-plan-2023-2025.pdf"], ids["pressmeddelande-2025-12-03.pdf"]
+    body = {"source": ids["rus-2030.pdf"], "targets": [plan, press]}
+    response = httpx.post(f"{server.url}/compare/matrix", json=body, timeout=300)
+    assert response.status_code == 200, response.text
+    matrix = response.json()
+    assert [d["id"] for d in matrix["targets"]] == [plan, press]
+    single = httpx.post(f"{server.url}/compare", json={**body, "targets": [plan]}, timeout=300).json()
+    assert [r["goal"]["text"] for r in matrix["rows"]] == [r["goal"]["text"] for r in single["rows"]]
+    assert all([c["target"] for c in r["cells"]] == [plan, press] for r in matrix["rows"])
+    assert [r["cells"][0]["relation"] for r in matrix["rows"]] == [r["relation"] for r in single["rows"]]
+    for target in (plan, press):
+        column = [r["cells"][[plan, press].index(target)] for r in matrix["rows"]]
+        assert matrix["counts"][target] == {rel: sum(c["relation"] == rel for c in column)
+                                           for rel in ("agrees", "partial", "conflicts", "absent")}
+        assert all(c["evidence"] is None or c["evidence"]["document"]["id"] == target for c in column)
+    same = httpx.post(f"{server.url}/compare/matrix", json={**body, "targets": [plan, body["source"]]}, timeout=30)
+    assert same.status_code == 422 and same.json()["detail"]

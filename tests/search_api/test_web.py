@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PLAN = "strategisk-plan-2023-2025.pdf"
 RUS = "rus-2030.pdf"
+PRESS = "pressmeddelande-2025-12-03.pdf"
 QUERY = "Vad säger strategiska planen om civilt försvar?"
 NARROW = {"width": 390, "height": 844}
 
@@ -29,13 +30,17 @@ def _documents(server: Any) -> dict[str, dict]:
     return {d["file"]: d for d in httpx.get(f"{server.url}/documents", timeout=30).json()}
 
 
+SCREENSHOT_TIMEOUT_MS = 120_000
+"""A full-page shot of a long cross-check (10 MB of PNG) took over Playwright's default 30 s at load 15."""
+
+
 def shoot(page: Any, directory: Path, name: str, narrow: bool = True) -> None:
     """Full-page screenshots at desktop width and, when `narrow`, at 390 px."""
-    page.screenshot(path=str(directory / f"{name}-desktop.png"), full_page=True)
+    page.screenshot(path=str(directory / f"{name}-desktop.png"), full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
     if narrow:
         size = page.viewport_size
         page.set_viewport_size(NARROW)
-        page.screenshot(path=str(directory / f"{name}-narrow.png"), full_page=True)
+        page.screenshot(path=str(directory / f"{name}-narrow.png"), full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
         page.set_viewport_size(size)
 
 
@@ -281,6 +286,58 @@ def test_cross_check_explains_a_server_without_it(server: Any, page: Any) -> Non
     page.get_by_label("Compare with").select_option(page.get_by_label("Source document").input_value())
     page.get_by_role("button", name="Cross-check", exact=True).click()
     assert page.get_by_role("alert").inner_text() == "Choose two different documents."
+
+
+def test_cross_check_confidence_filter_and_matrix(server: Any, page: Any, screenshots: Path) -> None:
+    documents = _documents(server)
+    source, plan, press = documents[RUS], documents[PLAN], documents[PRESS]
+    _compare_available(server, source["id"], plan["id"])
+    page.goto(f"{server.url}/jamfor?source={source['id']}&target={plan['id']}&target={press['id']}")  # runs at once
+    page.wait_for_selector("#goals > tbody > tr, #status .error", timeout=300_000)
+    rows = page.locator("#goals > tbody > tr")
+    total = rows.count()
+    confidences = [float(r.get_attribute("data-confidence")) for r in rows.all()]
+    assert total >= 1 and len(set(confidences)) > 1  # otherwise the filter below shows nothing
+
+    visible = page.locator("#goals > tbody > tr:visible")
+    page.get_by_label("Visa säkerhet").select_option("0.9")
+    kept = sum(c >= 0.9 for c in confidences)
+    assert visible.count() == kept
+    assert all(float(r.get_attribute("data-confidence")) >= 0.9 for r in visible.all())
+    assert page.locator("#confidence-hidden").inner_text() == (
+        f"{total - kept} rader under vald säkerhet är dolda." if kept < total else ""
+    )
+    relation = visible.first.get_attribute("data-relation") if kept else "agrees"  # both filters at once
+    page.locator(f'#counts button[data-relation="{relation}"]').click()
+    assert visible.count() == sum(
+        c >= 0.9 and r.get_attribute("data-relation") == relation for c, r in zip(confidences, rows.all())
+    )
+    page.locator(f'#counts button[data-relation="{relation}"]').click()
+    page.get_by_label("Visa säkerhet").select_option("0")
+    assert visible.count() == total
+
+    page.get_by_role("button", name="Visa matris").click()
+    page.wait_for_selector("#matrix tbody tr, #matrix-status .error", timeout=300_000)
+    chosen = [o.get_attribute("value") for o in page.locator("#target option:checked").all()]
+    assert sorted(chosen) == sorted([plan["id"], press["id"]])
+    columns = [plan if doc_id == plan["id"] else press for doc_id in chosen]  # the page sends its list's order
+    assert page.locator("#matrix thead th").all_inner_texts() == ["Mål", *(d["title"] for d in columns)]
+    matrix = page.locator("#matrix tbody tr")
+    assert matrix.count() == total  # one row per goal of the source
+    labels = {"Stämmer", "Delvis", "Motsäger", "Saknas"}
+    for i in range(min(matrix.count(), 20)):
+        cells = matrix.nth(i).locator("td")
+        assert cells.count() == 2
+        for n, target in enumerate(columns):
+            cell = cells.nth(n)
+            assert cell.get_attribute("data-target") == target["id"]
+            assert cell.locator(".relation").inner_text().strip().split(" ", 1)[-1] in labels
+            link = cell.locator("a")
+            if link.count():
+                assert link.first.get_attribute("href").startswith(f"/documents/{target['id']}/file")
+    assert page.locator('#matrix td[data-relation="agrees"]').count() >= 1
+    page.locator("#compare-matrix").scroll_into_view_if_needed()  # the view, not the whole long page
+    page.screenshot(path=str(screenshots / "compare-matrix-desktop.png"), timeout=SCREENSHOT_TIMEOUT_MS)
 
 
 def test_budget_question_answers_with_the_year_and_its_unit(server: Any, page: Any, screenshots: Path) -> None:

@@ -17,7 +17,7 @@ from pipeline.crosscheck.compare import (
 from pipeline.crosscheck.evaluate import evaluate_compare
 from pipeline.crosscheck.evidence import EvidenceIndex
 from pipeline.crosscheck.goal_structure import structure
-from pipeline.crosscheck.statements import Statement, locate_page
+from pipeline.crosscheck.statements import Statement, locate_page, statement
 from pipeline.errors import CompareError, StyrdokError
 from tests.helpers import SHARED
 
@@ -27,7 +27,7 @@ PRESS = "pressmeddelande-2025-12-03.pdf"
 
 
 def _statement(text: str, page: int = 1) -> Statement:
-    return Statement("tgt", text, page, str(page), "sentence", ("Mål",), f"p{page}", "sv")
+    return statement("tgt", text, page, str(page), "sentence", ("Mål",), f"p{page}", "sv")
 
 
 def _numbers(goal: str, *targets: str) -> tuple[str | None, str]:
