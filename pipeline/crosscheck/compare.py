@@ -36,7 +36,8 @@ from pipeline.crosscheck.goal_structure import StructuredGoal, Target, structure
 from pipeline.crosscheck.goals import Goal, is_goal_heading
 from pipeline.crosscheck.stored import stored_goals, stored_statements
 from pipeline.errors import CompareError, UnknownDocument
-from pipeline.search.hybrid import DENSE_WEIGHT, LEXICAL_WEIGHT, Searcher, SearchIndex, fuse
+from pipeline.search.fusion import fuse
+from pipeline.search.hybrid import DENSE_WEIGHT, LEXICAL_WEIGHT, Searcher, SearchIndex
 from pipeline.text.analysis import analyze
 
 RELATIONS = ("agrees", "partial", "conflicts", "absent")
