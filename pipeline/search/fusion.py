@@ -6,17 +6,17 @@ Pure functions over (row, score) lists, so each step is testable on hand-made ra
    its own candidate list (the best candidate 1, the last 0, a row missing from a list 0).
    Unlike rank fusion it keeps how far apart candidates are: a passage the dense model puts
    clearly first is not overtaken by one that BM25 puts 1st and dense 3rd. Measured on the dev
-   questions (README, "Search that answers"): weighted RRF (k = 15, the best grid point)
-   gives R@1 0.825 and MRR@10 0.855; the combination 0.875 and 0.889; chosen per question by
-   leave-one-out over both grids, RRF 0.80 / 0.834 and the combination 0.85 / 0.870.
+   questions (README, "Search that answers"): weighted RRF (k = 15) gives R@1 0.825 and
+   MRR@10 0.851, the combination 0.85 and 0.874; with the settings chosen leave-one-out per
+   question over each method's grid, RRF 0.80 / 0.834 and the combination 0.825 / 0.850.
    (Bruch et al., "An analysis of fusion functions for hybrid retrieval", TOIS 2023, report
    the same ordering.)
 2. :func:`boost`: add a bonus per signal the passage meets: it comes from a document the
    question names, it mentions (in its text or its section heading) a year the question asks
    about. A bonus, not a filter: a wrong guess at a reference costs rank, not the answer.
 
-:func:`fuse` (weighted reciprocal rank fusion) stays for the cross-check's evidence ranking,
-whose candidate lists have no comparable scores.
+:func:`fuse` (weighted reciprocal rank fusion) stays for the cross-check's evidence ranking
+(`pipeline.crosscheck.compare`), which is measured by its own evaluation.
 """
 
 from __future__ import annotations
