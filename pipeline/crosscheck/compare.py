@@ -184,8 +184,9 @@ PASSAGE_DEPTH = 20
 
 
 def passage_ranks(index: SearchIndex, text: str, vector: np.ndarray, targets: Sequence[str]) -> dict[str, int]:
-    """Rank of each passage of the targets that the hybrid search (dense + BM25, fused as in
-    `Searcher.rank`) finds for the goal, by passage id. The goal's stored vector is the query
+    """Rank of each passage of the targets that the hybrid search (dense + BM25, fused by
+    weighted reciprocal rank as `Searcher.rank` did before its score combination) finds for the
+    goal, by passage id. The goal's stored vector is the query
     vector, so nothing is embedded here."""
     mask = np.isin(index.row_doc, [index.doc_ids.index(t) for t in targets if t in index.doc_ids])
     dense = index.dense(np.asarray(vector, dtype=np.float32), PASSAGE_DEPTH, mask)
