@@ -36,7 +36,8 @@ from pipeline.crosscheck.goal_structure import StructuredGoal, Target, structure
 from pipeline.crosscheck.goals import Goal, is_goal_heading
 from pipeline.crosscheck.stored import stored_goals, stored_statements
 from pipeline.errors import CompareError, UnknownDocument
-from pipeline.search.hybrid import DENSE_WEIGHT, LEXICAL_WEIGHT, Searcher, SearchIndex, fuse
+from pipeline.search.fusion import fuse
+from pipeline.search.hybrid import DENSE_WEIGHT, LEXICAL_WEIGHT, Searcher, SearchIndex
 from pipeline.text.analysis import analyze
 
 RELATIONS = ("agrees", "partial", "conflicts", "absent")
@@ -185,8 +186,9 @@ PASSAGE_DEPTH = 20
 def passage_ranks(index: SearchIndex, texts: Sequence[str], vectors: np.ndarray,
                   targets: Sequence[str]) -> list[dict[str, int]]:
     """For each goal, the rank of each passage of the targets that the hybrid search (dense +
-    BM25, fused as in `Searcher.rank`) finds for it, by passage id. The goals' stored vectors
-    are the query vectors, so nothing is embedded here; the dense side is one batched search."""
+    BM25, fused by weighted reciprocal rank as `Searcher.rank` did before its score combination)
+    finds for it, by passage id. The goals' stored vectors are the query vectors, so nothing is
+    embedded here; the dense side is one batched search."""
     mask = np.isin(index.row_doc, [index.doc_ids.index(t) for t in targets if t in index.doc_ids])
     dense = index.dense_many(np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1), PASSAGE_DEPTH, mask)
     fused = [

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from pipeline.search.answer import best_cell, best_sentence, page_of, sentence_spans
-from pipeline.search.calibrate import fit, predict
-from pipeline.search.confidence import Signals, confidence, coverage, idf, query_signals
-from pipeline.search.fusion import fuse, reweight
+from pipeline.search.calibrate import fit, fit_best_hit, predict, verdicts
+from pipeline.search.confidence import Signals, best_hit, confidence, coverage, idf, query_confidence
+from pipeline.search.fusion import boost, combine, fuse, normalised
 from pipeline.search.understand import DocumentFacts, build_aliases, has_content, parse_query
 from pipeline.text.analysis import analyzed_words
 
@@ -67,10 +67,23 @@ def test_sentences_are_cut_before_capitals_and_bullets() -> None:
     assert [text[a:b] for a, b in sentence_spans(text)] == ["Målet är 70 %.", "Det gäller 2030!", "• Fler bostäder", "• Bättre vägar"]
 
 
-def test_fusion_and_reweighting() -> None:
+def test_rank_fusion() -> None:
     fused = fuse([([(1, 0.9), (2, 0.8)], 1.0), ([(2, 5.0), (3, 4.0)], 1.0)])
     assert [row for row, _ in fused] == [2, 1, 3]
-    assert [row for row, _ in reweight(fused, {3: 10.0})] == [3, 2, 1]
+
+
+def test_score_combination_keeps_distances_and_bonuses_add() -> None:
+    assert normalised([(1, 0.9), (2, 0.8), (3, 0.5)]) == pytest.approx({1: 1.0, 2: 0.75, 3: 0.0})
+    assert normalised([(4, 2.0)]) == {4: 1.0}
+    assert normalised([]) == {}
+    # dense puts 1 far ahead of 2; BM25 puts 2 first by a hair: rank fusion would tie them,
+    # the combination keeps dense's clear lead
+    dense = [(1, 0.90), (2, 0.80), (3, 0.79)]
+    lexical = [(2, 5.0), (1, 4.9), (5, 1.0)]
+    combined = combine([(dense, 1.0), (lexical, 0.7)])
+    assert [row for row, _ in combined] == [1, 2, 3, 5]
+    assert dict(combined)[5] == pytest.approx(0.0)
+    assert [row for row, _ in boost(combined, {3: 2.0})] == [3, 1, 2, 5]
 
 
 def test_best_sentence_cell_and_its_page() -> None:
@@ -92,7 +105,13 @@ def test_confidence_rises_with_margin_and_coverage() -> None:
     assert coverage({}, ["a"]) == 0.0
     low, high = confidence(Signals(0.0, 0.0)), confidence(Signals(0.08, 1.0))
     assert 0 <= low < 0.5 < high <= 1
-    assert query_signals([Signals(0.05, 0.1), Signals(0.01, 0.9)]) == Signals(0.05, 0.9)
+    # the query is as sure as its surest hit, never surer: a margin from one passage and the
+    # words from another do not add up
+    hits = [Signals(0.05, 0.1), Signals(0.01, 0.9), Signals(0.04, 0.8)]
+    assert best_hit(hits) == Signals(0.04, 0.8)
+    assert query_confidence(hits) == pytest.approx(confidence(Signals(0.04, 0.8)))
+    assert query_confidence(hits) < confidence(Signals(0.05, 0.9))
+    assert query_confidence([]) == 0.0
 
 
 def test_balanced_logistic_fit_separates_separable_points() -> None:
@@ -100,3 +119,14 @@ def test_balanced_logistic_fit_separates_separable_points() -> None:
     y = np.array([0.0, 0.0, 1.0, 1.0, 1.0])
     w = fit(x, y)
     assert list(predict(w, x) >= 0.5) == [False, False, True, True, True]
+
+
+def test_best_hit_fit_tells_one_answering_passage_from_two_half_matches() -> None:
+    # answerable: one passage stands out and holds the words; unanswerable: one stands out
+    # without the words, another holds the words without standing out. The best margin and the
+    # best coverage of the two are the same pair, so only the per-hit model can tell them apart.
+    answering = [[Signals(0.06, 0.9), Signals(0.0, 0.1)], [Signals(0.05, 0.8)], [Signals(0.07, 1.0)]]
+    half = [[Signals(0.06, 0.0), Signals(0.0, 0.9)], [Signals(0.07, 0.1), Signals(0.01, 1.0)], [Signals(0.05, 0.0), Signals(0.0, 0.8)]]
+    y = np.array([1.0] * len(answering) + [0.0] * len(half))
+    w = fit_best_hit(answering + half, y)
+    assert list(verdicts(w, answering + half)) == [True] * 3 + [False] * 3
