@@ -47,6 +47,22 @@ FILLED_SHARE = 0.5
 """The value column has text in at least this share of the rows and in ``MIN_ROWS`` of them
 (a running header or page number beside two columns of prose fills one or two; wrapped
 labels leave at most every other value cell empty)."""
+SUPERSCRIPT_SIZE = 0.85
+"""Words at most this factor of a neighbouring line's font size, lying within its height, are
+footnote marks or exponents set on that line ("period¹"), not a line of their own."""
+PAGE_GUTTER_FROM = 0.25
+"""A page-column gutter lies between this share of the text width from the left and from the
+right edge (columns are not slivers)."""
+GLUE_GAP_EM = 0.12
+"""Words closer than this share of the font size are one word (a footnote mark on its word)."""
+ROW_PITCH_GAP = 1.8
+"""A line continues a run when it lies at most this many of the run's own row pitches below the
+last one, even past ``MAX_LINE_GAP_EM``: loosely set tables (rows 2.4 em apart) set off their
+sections by one and a half pitches."""
+GUTTER_SPLIT_EM = 0.5
+"""Inside a run's gutter, a gap wider than this many font sizes splits a segment: twice a word
+space, so a long cell that comes close to the next column ("7777 EAST APACHE DRIVE  TULSA")
+is cut where the other lines show a column border, while words of one cell stay together."""
 _DIGIT = re.compile(r"\d")
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 
@@ -70,14 +86,58 @@ class UnruledTable:
 
 
 def find_unruled(words: Sequence[Word]) -> list[UnruledTable]:
-    """Aligned-text tables among ``words`` (pdfplumber words with ``size``), top to bottom."""
-    lines = _lines(words)
+    """Aligned-text tables among ``words`` (pdfplumber words with ``size``), top to bottom.
+
+    Tables are first sought across the whole width; in the words left over, then within each
+    page column when the page has two (a table in one column has its lines interleaved with
+    the other column's prose, which would cut its run).
+    """
+    tables = _tables_in(words)
+    rest = [w for w in words if not any(_inside(w, t.bbox) for t in tables)]
+    for column in _page_columns(rest):
+        tables.extend(_tables_in(column))
+    return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def _tables_in(words: Sequence[Word]) -> list[UnruledTable]:
     tables = []
-    for run in _runs(lines):
+    for run in _runs(_lines(words)):
         table = _read(run)
         if table is not None:
             tables.append(table)
     return tables
+
+
+def _inside(word: Word, bbox: BBox) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _page_columns(words: Sequence[Word]) -> list[list[Word]]:
+    """The words left and right of a page-column gutter, or nothing on a one-column page.
+
+    The gutter is the widest vertical strip that no word crosses, in the middle half of the
+    words' horizontal extent and wider than a column gap.
+    """
+    if not words:
+        return []
+    x0 = min(w["x0"] for w in words)
+    x1 = max(w["x1"] for w in words)
+    covered: list[list[float]] = []
+    for word in sorted(words, key=lambda w: w["x0"]):
+        if covered and word["x0"] <= covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], word["x1"])
+        else:
+            covered.append([word["x0"], word["x1"]])
+    lo_mid, hi_mid = x0 + PAGE_GUTTER_FROM * (x1 - x0), x1 - PAGE_GUTTER_FROM * (x1 - x0)
+    strips = [(a[1], b[0]) for a, b in pairwise(covered) if lo_mid <= (a[1] + b[0]) / 2 <= hi_mid]
+    size = median(w["size"] for w in words)
+    wide = [strip for strip in strips if strip[1] - strip[0] > COLUMN_GAP_EM * size]
+    if not wide:
+        return []
+    gutter = max(wide, key=lambda strip: strip[1] - strip[0])
+    return [[w for w in words if w["x1"] <= gutter[0]], [w for w in words if w["x0"] >= gutter[1]]]
 
 
 def _lines(words: Sequence[Word]) -> list[Line]:
@@ -88,7 +148,28 @@ def _lines(words: Sequence[Word]) -> list[Line]:
             row.append(word)
         else:
             rows.append([word])
-    return [_line(sorted(row, key=lambda w: w["x0"])) for row in rows]
+    return [_line(sorted(row, key=lambda w: w["x0"])) for row in _attach_superscripts(rows)]
+
+
+def _attach_superscripts(rows: list[list[Word]]) -> list[list[Word]]:
+    """Rows of small words only, lying within the height of the next or previous row, joined to it."""
+    kept: list[list[Word]] = []
+    for i, row in enumerate(rows):
+        size = max(w["size"] for w in row)
+        hosts = [r for r in (rows[i + 1] if i + 1 < len(rows) else None, kept[-1] if kept else None) if r]
+        host = next((r for r in hosts if _carries(r, row, size)), None)
+        if host is None:
+            kept.append(row)
+        else:
+            host.extend(row)
+    return kept
+
+
+def _carries(host: list[Word], marks: list[Word], size: float) -> bool:
+    top = min(w["top"] for w in host)
+    bottom = max(w["bottom"] for w in host)
+    small = size <= SUPERSCRIPT_SIZE * median(w["size"] for w in host)
+    return small and all(top - LINE_MERGE_EM * size <= w["top"] and w["bottom"] <= bottom for w in marks)
 
 
 def _line(row: list[Word]) -> Line:
@@ -113,7 +194,7 @@ def _runs(lines: Sequence[Line]) -> list[list[Line]]:
     current: list[Line] = []
     singles = 0
     for line in lines:
-        close = bool(current) and line.top - current[-1].top <= MAX_LINE_GAP_EM * max(line.size, current[-1].size)
+        close = bool(current) and line.top - current[-1].top <= _max_gap(current, line)
         multi = len(line.segments) > 1
         if current and close and (multi or singles < MAX_SINGLE_RUN):
             current.append(line)
@@ -129,6 +210,13 @@ def _runs(lines: Sequence[Line]) -> list[list[Line]]:
         if sum(len(line.segments) > 1 for line in run) >= MIN_ROWS:
             trimmed.append(run)
     return trimmed
+
+
+def _max_gap(run: Sequence[Line], line: Line) -> float:
+    """How far below the run's last line (top to top) ``line`` may lie and still continue it."""
+    gap = MAX_LINE_GAP_EM * max(line.size, run[-1].size)
+    pitches = [b.top - a.top for a, b in pairwise(run)]
+    return max(gap, ROW_PITCH_GAP * median(pitches)) if len(pitches) >= MIN_ROWS - 1 else gap
 
 
 def _gutters(run: Sequence[Line]) -> list[tuple[float, float]]:
@@ -156,9 +244,9 @@ def _read(run: Sequence[Line]) -> UnruledTable | None:
     rows = []
     for line in run:
         cells = [""] * (len(bounds) + 1)
-        for segment in line.segments:
+        for segment in _split_at_gutters(line, gutters):
             column = sum(1 for x in bounds if segment[0]["x0"] >= x)
-            text = " ".join(w["text"] for w in segment)
+            text = _segment_text(segment)
             cells[column] = f"{cells[column]} {text}".strip()
         rows.append(tuple(cells))
     # a caption or note line next to the table fills one cell only: the table starts and ends
@@ -174,6 +262,30 @@ def _read(run: Sequence[Line]) -> UnruledTable | None:
     x1 = max(s[-1]["x1"] for line in run for s in line.segments)
     row_words = tuple(tuple(w for s in line.segments for w in s) for line in run)
     return UnruledTable(tuple(rows), row_words, (x0, run[0].top, x1, run[-1].bottom))
+
+
+def _segment_text(segment: Sequence[Word]) -> str:
+    text = segment[0]["text"]
+    for prev, word in pairwise(segment):
+        glued = word["x0"] - prev["x1"] <= GLUE_GAP_EM * min(prev["size"], word["size"])
+        text += ("" if glued else " ") + word["text"]
+    return text
+
+
+def _split_at_gutters(line: Line, gutters: Sequence[tuple[float, float]]) -> list[tuple[Word, ...]]:
+    """The line's segments, each cut where a gap wider than ``GUTTER_SPLIT_EM`` overlaps a gutter."""
+    pieces: list[tuple[Word, ...]] = []
+    for segment in line.segments:
+        current = [segment[0]]
+        for prev, word in pairwise(segment):
+            gap_lo, gap_hi = prev["x1"], word["x0"]
+            wide = gap_hi - gap_lo > GUTTER_SPLIT_EM * min(prev["size"], word["size"])
+            if wide and any(lo < gap_hi and gap_lo < hi for lo, hi in gutters):
+                pieces.append(tuple(current))
+                current = []
+            current.append(word)
+        pieces.append(tuple(current))
+    return pieces
 
 
 def _looks_like_data(rows: Sequence[tuple[str, ...]]) -> bool:
