@@ -142,6 +142,9 @@ class TablesOptions:
     """A bold line at most this far above a table is the table's own title (points)."""
     caption_max_body_lines: int = 6
     """Without an own title, walk up past at most this many body lines to the section heading."""
+    unit_line_max_gap: float = 16.0
+    """A unit on a line of its own ("Mnkr") at most this far above or below a table is the table's
+    unit (points; the reach of an own title)."""
     caption_same_size: float = 0.5
     """Lines of a wrapped bold title differ in font size by less than this (points)."""
     caption_line_gap_em: float = 0.8
@@ -195,6 +198,12 @@ class TablesOptions:
     """The value column has text in at least this share of the rows and in ``min_rows`` of them
     (a running header or page number beside two columns of prose fills one or two; wrapped
     labels leave at most every other value cell empty)."""
+    wrap_pitch_em: float = 1.5
+    """Lines at most this many font sizes apart (top to top) are set at one line pitch, as the
+    lines of one wrapped cell are (1.1–1.3 em); a blank line between makes 2.2 em or more."""
+    max_header_lines: int = 3
+    """A wrapped header cell spans at most this many lines; more lines above the first number
+    are a title block or rows of text, not one header."""
     superscript_size: float = 0.85
     """Words at most this factor of a neighbouring line's font size, lying within its height, are
     footnote marks or exponents set on that line ("period¹"), not a line of their own."""

@@ -38,8 +38,12 @@ _NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|procent(?:uell\w*)?)\b|%", re.IGNORECASE)
 """Units a Swedish table states once for all its numbers: money scales and percent."""
-_UNIT_ONLY = re.compile(r"^\(?(?:belopp i\s+)?(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|%)\)?:?$", re.IGNORECASE)
-"""A header cell that holds nothing but a unit ("Mnkr", "(Tkr)", "Belopp i mnkr")."""
+_UNIT_ONLY = re.compile(
+    r"^\(?(?:(?:alla\s+)?belopp(?:en)?\s+(?:anges\s+|redovisas\s+)?i\s+)?(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|%)\)?[.:]?$",
+    re.IGNORECASE,
+)
+"""A header cell or a line that holds nothing but a unit ("Mnkr", "(Tkr)", "Belopp i mnkr",
+"Alla belopp anges i tkr")."""
 
 
 def find_tables(
@@ -66,6 +70,13 @@ def find_tables(
     for unruled in [*find_unruled(free, o), *turned]:
         bold_rows = [_is_bold(list(row), o) for row in unruled.row_words]
         grids.append((unruled.rows, bold_rows, unruled.bbox))
+    return _with_captions(page, page_number, grids, o)
+
+
+def _with_captions(
+    page: pdfplumber.page.Page, page_number: int, grids: list[tuple[tuple[Row, ...], list[bool], BBox]], o: TablesOptions
+) -> list[Table]:
+    """Tables from the grids, top to bottom, with their titles (else section headings) and units."""
     if not grids:
         return []
     grids.sort(key=lambda g: (g[2][1], g[2][0]))
@@ -83,9 +94,31 @@ def find_tables(
                 rows=rows,
                 n_header_rows=_count_header_rows(rows, bold_rows),
                 bbox=bbox,
+                unit=_unit_line(lines, bbox, bboxes, o),
             )
         )
     return tables
+
+
+def _unit_line(lines: Sequence[dict[str, Any]], bbox: BBox, others: Sequence[BBox], o: TablesOptions) -> str | None:
+    """The unit a line of its own states right above or below the table ("Mnkr", "Belopp i tkr").
+
+    A line below counts only when it does not stand right above another table (whose unit it is).
+    """
+    near = o.unit_line_max_gap
+    for line in _lines_above(lines, bbox, o):
+        if bbox[1] - line["bottom"] > near:
+            break
+        if _UNIT_ONLY.match(line["text"]):
+            return _unit_in(line["text"])
+    below = [line for line in lines if line["top"] >= bbox[3] - o.inside_tolerance and line["x1"] > bbox[0] and line["x0"] < bbox[2]]
+    for line in sorted(below, key=lambda line: line["top"]):
+        if line["top"] - bbox[3] > near:
+            break
+        heads_other = any(0 <= b[1] - line["bottom"] <= near and b != bbox for b in others)
+        if _UNIT_ONLY.match(line["text"]) and not heads_other:
+            return _unit_in(line["text"])
+    return None
 
 
 def inside_any(bbox: BBox, tables: Iterable[Table], o: TablesOptions = TABLES) -> bool:
@@ -145,7 +178,8 @@ def _unit_in(text: str) -> str | None:
 
 
 def _units(table: Table, headers: Sequence[str]) -> tuple[list[str | None], str | None]:
-    """The unit each column header states, and the table's: a unit-only header cell's, else the caption's.
+    """The unit each column header states, and the table's: a unit-only header cell's, else that of
+    a unit line beside the table, else the caption's.
 
     A value takes its column's unit, else its row label's ("Förändring (mnkr)"), else the table's.
     """
@@ -158,7 +192,7 @@ def _units(table: Table, headers: Sequence[str]) -> tuple[list[str | None], str 
         ),
         None,
     )
-    return [_unit_in(header) for header in headers], corner or _unit_in(table.caption)
+    return [_unit_in(header) for header in headers], corner or table.unit or _unit_in(table.caption)
 
 
 def _with_unit(cell: str, unit: str | None) -> str:

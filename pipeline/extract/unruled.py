@@ -29,6 +29,8 @@ Word = dict[str, Any]
 BBox = tuple[float, float, float, float]
 
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"^[-−–+]?\s*[$€£]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
+_YEAR = re.compile(r"^(19|20)\d\d$")
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
@@ -158,7 +160,7 @@ def _runs(lines: Sequence[Line], o: TablesOptions) -> list[list[Line]]:
     runs: list[list[Line]] = []
     current: list[Line] = []
     singles = 0
-    for line in lines:
+    for k, line in enumerate(lines):
         close = bool(current) and line.top - current[-1].top <= _max_gap(current, line, o)
         multi = len(line.segments) > 1
         if current and close and (multi or singles < o.max_single_run):
@@ -166,7 +168,7 @@ def _runs(lines: Sequence[Line], o: TablesOptions) -> list[list[Line]]:
             singles = 0 if multi else singles + 1
             continue
         runs.append(current)
-        current, singles = ([line], 0) if multi else ([], 0)
+        current, singles = ([*_wrapped_above(lines[:k], line, o), line], 0) if multi else ([], 0)
     runs.append(current)
     trimmed = []
     for run in runs:
@@ -175,6 +177,20 @@ def _runs(lines: Sequence[Line], o: TablesOptions) -> list[list[Line]]:
         if sum(len(line.segments) > 1 for line in run) >= o.min_rows:
             trimmed.append(run)
     return trimmed
+
+
+def _wrapped_above(before: Sequence[Line], line: Line, o: TablesOptions) -> list[Line]:
+    """One-cell lines set tight above ``line`` and right of its first cell: the upper lines of
+    header cells wrapped upwards ("Förändring" over "mot föregående år"). A title starts at the
+    left edge, above the label column, and is not taken."""
+    taken: list[Line] = []
+    label_end = line.segments[0][-1]["x1"]
+    for upper in reversed(before[-(o.max_header_lines - 1) :]):
+        below = taken[0] if taken else line
+        if len(upper.segments) > 1 or upper.segments[0][0]["x0"] <= label_end or not _tight(upper, below, o):
+            break
+        taken.insert(0, upper)
+    return taken
 
 
 def _max_gap(run: Sequence[Line], line: Line, o: TablesOptions) -> float:
@@ -219,14 +235,44 @@ def _read(run: Sequence[Line], o: TablesOptions) -> UnruledTable | None:
     filled = [i for i, row in enumerate(rows) if sum(1 for c in row if c) > 1]
     if len(filled) < o.min_rows:
         return None
-    run = run[filled[0] : filled[-1] + 1]
-    rows = rows[filled[0] : filled[-1] + 1]
+    start = filled[0]
+    # …except a header line wrapped upwards: one cell, right of the label column, set tight on the header
+    while start > 0 and not rows[start - 1][0] and _tight(run[start - 1], run[start], o):
+        start -= 1
+    run = list(run[start : filled[-1] + 1])
+    rows = rows[start : filled[-1] + 1]
     if not _looks_like_data(rows, o):
         return None
     x0 = min(s[0]["x0"] for line in run for s in line.segments)
     x1 = max(s[-1]["x1"] for line in run for s in line.segments)
-    row_words = tuple(tuple(w for s in line.segments for w in s) for line in run)
-    return UnruledTable(tuple(rows), row_words, (x0, run[0].top, x1, run[-1].bottom))
+    groups = _header_groups(run, rows, bounds, o)
+    joined = tuple(tuple("\n".join(rows[i][j] for i in group if rows[i][j]) for j in range(len(rows[0]))) for group in groups)
+    row_words = tuple(tuple(w for i in group for s in run[i].segments for w in s) for group in groups)
+    return UnruledTable(joined, row_words, (x0, run[0].top, x1, run[-1].bottom))
+
+
+def _tight(upper: Line, lower: Line, o: TablesOptions) -> bool:
+    """True when ``lower`` follows ``upper`` at a single line pitch (one cell's wrapped text)."""
+    return lower.top - upper.top <= o.wrap_pitch_em * max(upper.size, lower.size)
+
+
+def _header_groups(run: Sequence[Line], rows: Sequence[tuple[str, ...]], bounds: Sequence[float], o: TablesOptions) -> list[list[int]]:
+    """Row indexes per output row: the lines of a wrapped header joined, every other line alone.
+
+    The header is the lines above the first line with a number right of the label column (years
+    are headings, not data). Its lines are one row when there are two to ``max_header_lines`` of
+    them, each set tight on the next and none crossing a column border (a header spanning
+    columns stays a row of its own, so the column it groups is not merged into one cell).
+    """
+    singles = [[i] for i in range(len(rows))]
+    first_data = next((i for i, row in enumerate(rows) if any(_is_number(cell) for cell in row[1:])), 0)
+    if not 2 <= first_data <= o.max_header_lines:
+        return singles
+    header = run[:first_data]
+    crossing = any(s[0]["x0"] < x < s[-1]["x1"] for line in header for s in line.segments for x in bounds)
+    if crossing or not all(_tight(a, b, o) for a, b in pairwise(header)):
+        return singles
+    return [list(range(first_data)), *singles[first_data:]]
 
 
 def _segment_text(segment: Sequence[Word], o: TablesOptions) -> str:
@@ -272,6 +318,11 @@ def _is_contents(rows: Sequence[tuple[str, ...]], o: TablesOptions) -> bool:
         return False
     numbers = [int(p) for p in pages]
     return numbers == sorted(numbers)
+
+
+def _is_number(cell: str) -> bool:
+    """A numeric data value ("12 400", "(0.21)", "5 %"); a year is a heading."""
+    return bool(_NUMBER.match(cell)) and not _YEAR.match(cell)
 
 
 def _is_value(cell: str) -> bool:
