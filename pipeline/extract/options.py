@@ -170,6 +170,11 @@ class TablesOptions:
     are 0.25 em or more, letter spacing stays below 0.1 em. A fixed 3 pt (pdfplumber's default)
     glues the words of small table fonts whose PDF has no space characters."""
 
+    continued_edge_share: float = 0.1
+    """A table's part on the next page has its left and right edges within this share of the
+    table's width of the first part's (same columns; unruled parts end where their widest cell
+    does) (continued.py)."""
+
     # aligned-text tables (unruled.py)
     column_gap_em: float = 1.0
     """A gap wider than this many font sizes separates cells; word spaces stay below 0.5 em."""
