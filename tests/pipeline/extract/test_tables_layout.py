@@ -48,7 +48,8 @@ def test_unit_line_between_two_tables_belongs_to_the_nearer_one(tmp_path: Path) 
     page = PdfPage()
     below_first = _rows(page, 80, [HEADER, *BUDGET])
     page.text(60, below_first + 24, "Tkr", 9)
-    _rows(page, below_first + 40, [("Enhet", "Utfall 2023", "Utfall 2024"), ("Ambulans", "41 200", "43 900"), ("Tolkservice", "8 100", "8 350")])
+    costs = [("Enhet", "Utfall 2023", "Utfall 2024"), ("Ambulans", "41 200", "43 900"), ("Tolkservice", "8 100", "8 350")]
+    _rows(page, below_first + 40, costs)
     page.text(60, 400, "Mnkr", 9)
     _rows(page, 420, [HEADER, *BUDGET])
     first, second, third = _tables(write_pdf(tmp_path / "units.pdf", [page]))
@@ -125,6 +126,7 @@ def test_text_between_the_parts_keeps_two_tables(tmp_path: Path) -> None:
 def test_a_next_table_with_its_own_header_is_not_joined(tmp_path: Path) -> None:
     first, second = PdfPage(), PdfPage()
     _rows(first, 560, [HEADER, *BUDGET * 4])
-    _rows(second, 60, [("Investering", "Beslutad", "Status"), ("Nytt sjukhus", "2022", "pågår"), ("Depå", "2023", "klar"), ("Vårdcentral", "2024", "pågår")])
+    investments = [("Investering", "Beslutad", "Status"), ("Sjukhus", "2022", "pågår"), ("Depå", "2023", "klar"), ("Skola", "2024", "nej")]
+    _rows(second, 60, investments)
     path = write_pdf(tmp_path / "two.pdf", [first, second])
     assert [len(t.rows) for t in extract_document(path).tables] == [13, 4]
