@@ -65,6 +65,8 @@ class Table:
     rows: tuple[tuple[str | None, ...], ...]
     n_header_rows: int
     bbox: BBox
+    unit: str | None = None
+    """The unit a line of its own next to the table states for its numbers ("Mnkr", "Belopp i tkr")."""
 
     @property
     def n_cols(self) -> int:

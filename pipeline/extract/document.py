@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.errors import ExtractionError
 from pipeline.extract.clean import remove_boilerplate
+from pipeline.extract.continued import join_continued
 from pipeline.extract.html import extract_html
 from pipeline.extract.layout import order_pages
 from pipeline.extract.passages import build_passages
@@ -63,7 +64,7 @@ def extract_document(path: Path, meta: DocumentMeta | None = None) -> Document:
         lang = document_language(" ".join(line.text for page in pages for line in page.lines), default_lang)
         meta = DocumentMeta(title=own_title or path.stem, kind="dokument", date=None, lang=lang)
     outline = build_outline(pages, meta.title)
-    tables = tuple(table for page in outline.pages for table in page.tables)
+    tables = join_continued(outline.pages)
     labels = {page.number: page.label for page in outline.pages}
     paged = kind == "application/pdf"
     passages = build_passages(doc_id, outline.sections, tables, default_lang=meta.lang, page_labels=labels, paged=paged)

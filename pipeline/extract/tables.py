@@ -1,5 +1,8 @@
 """Ruled-table extraction with pdfplumber, and the linear form used to index table rows.
 
+Thresholds are named in :class:`pipeline.extract.options.TablesOptions`; every stage takes
+``o`` so a caller (``bench.table_leaveout``) can try other values without editing code.
+
 The corpus tables are ruled (drawn lines or thin rectangles), so tables are found with
 pdfplumber's ``lines`` strategy. pdfplumber also reports layout boxes, figure grids and
 framed cover pages as "tables"; ``_looks_like_data`` rejects those, because a false table
@@ -18,8 +21,9 @@ import pdfplumber
 from pdfplumber import utils
 from pdfplumber.table import Table as PlumberTable
 
+from pipeline.extract.options import TABLES, TablesOptions
 from pipeline.extract.rotated import find_rotated
-from pipeline.extract.unruled import COLUMN_GAP_EM, find_unruled
+from pipeline.extract.unruled import find_unruled
 from pipeline.records import BBox, Table
 
 Cell = str | None
@@ -34,39 +38,19 @@ _NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|procent(?:uell\w*)?)\b|%", re.IGNORECASE)
 """Units a Swedish table states once for all its numbers: money scales and percent."""
-_UNIT_ONLY = re.compile(r"^\(?(?:belopp i\s+)?(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|%)\)?:?$", re.IGNORECASE)
-"""A header cell that holds nothing but a unit ("Mnkr", "(Tkr)", "Belopp i mnkr")."""
-
-MIN_TEXT_CELL_SHARE = 0.3
-"""Below this share of non-empty cells a ruled grid is a figure or a form, not a table."""
-MAX_MEDIAN_CELL_CHARS = 120
-"""Layout boxes hold paragraphs; data-table cells are short even in the RUS goal tables."""
-BOLD_SHARE = 0.8
-"""A row is a bold (header) row when this share of its non-space characters is bold."""
-CAPTION_MAX_GAP = 16.0
-"""A bold line at most this far above a table is the table's own title (points)."""
-CAPTION_MAX_BODY_LINES = 6
-"""Without an own title, walk up past at most this many body lines to the section heading."""
-INSIDE_TOLERANCE = 1.0
-LINE_TOLERANCE = 2.0
-"""Characters whose tops differ by at most this much sit on one text line (points)."""
-MIN_STACKED_LINES = 3
-MAX_GUTTER_CELL_SHARE = 0.25
-"""A ruled grid whose cells hold column gutters in more than this share of them has rules that
-group columns (boxes around column groups) rather than separate cells: its text is read by
-alignment instead."""
-LABEL_ROW_SHARE = 0.8
-"""A label column left of a ruled grid labels at least this share of the grid's text rows."""
-WORD_GAP = 1.5
-"""Characters further apart than this (points) start a new word, as in body-text extraction."""
-WORD_GAP_EM = 0.15
-"""In cell text, a gap wider than this share of the font size starts a new word: word spaces
-are 0.25 em or more, letter spacing stays below 0.1 em. A fixed 3 pt (pdfplumber's default)
-glues the words of small table fonts whose PDF has no space characters."""
+_UNIT_ONLY = re.compile(
+    r"^\(?(?:(?:alla\s+)?belopp(?:en)?\s+(?:anges\s+|redovisas\s+)?i\s+)?(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|%)\)?[.:]?$",
+    re.IGNORECASE,
+)
+"""A header cell or a line that holds nothing but a unit ("Mnkr", "(Tkr)", "Belopp i mnkr",
+"Alla belopp anges i tkr")."""
 
 
 def find_tables(
-    page: pdfplumber.page.Page, page_number: int, words: Sequence[dict[str, Any]] | None = None
+    page: pdfplumber.page.Page,
+    page_number: int,
+    words: Sequence[dict[str, Any]] | None = None,
+    o: TablesOptions = TABLES,
 ) -> list[Table]:
     """Data tables on ``page``, top to bottom, with captions and header-row counts.
 
@@ -76,26 +60,33 @@ def find_tables(
     """
     grids = []
     for found in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
-        grid = _read_grid(page, found)
+        grid = _read_grid(page, found, o)
         if grid is not None:
             grids.append(grid)
     if words is None:
-        words = page.extract_words(x_tolerance=WORD_GAP, extra_attrs=["fontname", "size"])
+        words = page.extract_words(x_tolerance=o.word_gap, extra_attrs=["fontname", "size"])
     free = [w for w in words if w.get("upright", True) and not any(_centre_inside(w, g[2]) for g in grids)]
     turned = find_rotated(page.chars, float(page.width), float(page.height))
-    for unruled in [*find_unruled(free), *turned]:
-        bold_rows = [_is_bold(list(row)) for row in unruled.row_words]
+    for unruled in [*find_unruled(free, o), *turned]:
+        bold_rows = [_is_bold(list(row), o) for row in unruled.row_words]
         grids.append((unruled.rows, bold_rows, unruled.bbox))
+    return _with_captions(page, page_number, grids, o)
+
+
+def _with_captions(
+    page: pdfplumber.page.Page, page_number: int, grids: list[tuple[tuple[Row, ...], list[bool], BBox]], o: TablesOptions
+) -> list[Table]:
+    """Tables from the grids, top to bottom, with their titles (else section headings) and units."""
     if not grids:
         return []
     grids.sort(key=lambda g: (g[2][1], g[2][0]))
     bboxes = [bbox for _, _, bbox in grids]
-    lines = _text_lines(page, bboxes)
-    own_captions = [_own_caption(lines, bbox) for bbox in bboxes]
+    lines = _text_lines(page, bboxes, o)
+    own_captions = [_own_caption(lines, bbox, o) for bbox in bboxes]
     taken = [line for caption in own_captions for line in caption]
     tables = []
     for (rows, bold_rows, bbox), own in zip(grids, own_captions):
-        caption_lines = own or _section_heading(lines, bbox, taken)
+        caption_lines = own or _section_heading(lines, bbox, taken, o)
         tables.append(
             Table(
                 page=page_number,
@@ -103,16 +94,38 @@ def find_tables(
                 rows=rows,
                 n_header_rows=_count_header_rows(rows, bold_rows),
                 bbox=bbox,
+                unit=_unit_line(lines, bbox, bboxes, o),
             )
         )
     return tables
 
 
-def inside_any(bbox: BBox, tables: Iterable[Table]) -> bool:
+def _unit_line(lines: Sequence[dict[str, Any]], bbox: BBox, others: Sequence[BBox], o: TablesOptions) -> str | None:
+    """The unit a line of its own states right above or below the table ("Mnkr", "Belopp i tkr").
+
+    A line below counts only when it does not stand right above another table (whose unit it is).
+    """
+    near = o.unit_line_max_gap
+    for line in _lines_above(lines, bbox, o):
+        if bbox[1] - line["bottom"] > near:
+            break
+        if _UNIT_ONLY.match(line["text"]):
+            return _unit_in(line["text"])
+    below = [line for line in lines if line["top"] >= bbox[3] - o.inside_tolerance and line["x1"] > bbox[0] and line["x0"] < bbox[2]]
+    for line in sorted(below, key=lambda line: line["top"]):
+        if line["top"] - bbox[3] > near:
+            break
+        heads_other = any(0 <= b[1] - line["bottom"] <= near and b != bbox for b in others)
+        if _UNIT_ONLY.match(line["text"]) and not heads_other:
+            return _unit_in(line["text"])
+    return None
+
+
+def inside_any(bbox: BBox, tables: Iterable[Table], o: TablesOptions = TABLES) -> bool:
     """True when the centre of ``bbox`` (a word or char) lies inside a table's bbox."""
     x = (bbox[0] + bbox[2]) / 2
     y = (bbox[1] + bbox[3]) / 2
-    tol = INSIDE_TOLERANCE
+    tol = o.inside_tolerance
     return any(
         t.bbox[0] - tol <= x <= t.bbox[2] + tol and t.bbox[1] - tol <= y <= t.bbox[3] + tol
         for t in tables
@@ -165,7 +178,8 @@ def _unit_in(text: str) -> str | None:
 
 
 def _units(table: Table, headers: Sequence[str]) -> tuple[list[str | None], str | None]:
-    """The unit each column header states, and the table's: a unit-only header cell's, else the caption's.
+    """The unit each column header states, and the table's: a unit-only header cell's, else that of
+    a unit line beside the table, else the caption's.
 
     A value takes its column's unit, else its row label's ("Förändring (mnkr)"), else the table's.
     """
@@ -178,7 +192,7 @@ def _units(table: Table, headers: Sequence[str]) -> tuple[list[str | None], str 
         ),
         None,
     )
-    return [_unit_in(header) for header in headers], corner or _unit_in(table.caption)
+    return [_unit_in(header) for header in headers], corner or table.unit or _unit_in(table.caption)
 
 
 def _with_unit(cell: str, unit: str | None) -> str:
@@ -193,7 +207,7 @@ def _flat(text: str) -> str:
 
 
 def _read_grid(
-    page: pdfplumber.page.Page, found: PlumberTable
+    page: pdfplumber.page.Page, found: PlumberTable, o: TablesOptions
 ) -> tuple[tuple[Row, ...], list[bool], BBox] | None:
     """Cell texts and per-row boldness of a pdfplumber table; None when it is no data table."""
     rows: list[Row] = []
@@ -202,7 +216,7 @@ def _read_grid(
     col_x0 = sorted({cell[0] for cell in found.cells})
     # each row's characters lie within the table; turned text is read in its own frame (rotated.py)
     table_chars = [c for c in page.chars if c.get("upright", True) and _centre_inside(c, found.bbox)]
-    labels = _left_labels(page, found, table_chars)
+    labels = _left_labels(page, found, table_chars, o)
     for i, row in enumerate(found.rows):
         row_chars = [c for c in table_chars if _centre_inside(c, row.bbox)]
         cells: list[Chars | None] = [labels[i]] if labels else []
@@ -213,15 +227,15 @@ def _read_grid(
                 cells.append(None)
             else:
                 cell_chars = [c for c in row_chars if _centre_inside(c, cell)]
-                cells.extend(_split_spanning(cell, cell_chars, col_x0))
+                cells.extend(_split_spanning(cell, cell_chars, col_x0, o))
         filled = [chars for chars in cells if chars and _visible(chars)]
         n_cells += len(filled)
-        n_gutter_cells += sum(1 for chars in filled if _has_gutter(chars))
-        for sub_row in _split_stacked(cells):
-            rows.append(tuple(None if chars is None else _text(chars) for chars in sub_row))
-            bold_rows.append(_is_bold([c for chars in sub_row if chars for c in chars]))
+        n_gutter_cells += sum(1 for chars in filled if _has_gutter(chars, o))
+        for sub_row in _split_stacked(cells, o):
+            rows.append(tuple(None if chars is None else _text(chars, o) for chars in sub_row))
+            bold_rows.append(_is_bold([c for chars in sub_row if chars for c in chars], o))
     rows, bold_rows = _drop_empty(rows, bold_rows)
-    if n_gutter_cells > MAX_GUTTER_CELL_SHARE * n_cells or not _looks_like_data(rows):
+    if n_gutter_cells > o.max_gutter_cell_share * n_cells or not _looks_like_data(rows, o):
         return None
     x0, top, x1, bottom = found.bbox
     if labels:
@@ -229,7 +243,7 @@ def _read_grid(
     return tuple(rows), bold_rows, (float(x0), float(top), float(x1), float(bottom))
 
 
-def _left_labels(page: pdfplumber.page.Page, found: PlumberTable, table_chars: Chars) -> list[Chars] | None:
+def _left_labels(page: pdfplumber.page.Page, found: PlumberTable, table_chars: Chars, o: TablesOptions) -> list[Chars] | None:
     """Per grid row, the characters of a row-label column printed left of the grid without rules.
 
     Only when most text rows of the grid have, on the same baseline just left of the grid,
@@ -239,7 +253,7 @@ def _left_labels(page: pdfplumber.page.Page, found: PlumberTable, table_chars: C
     left = [
         c
         for c in page.chars
-        if c.get("upright", True) and c["x1"] <= x0 + INSIDE_TOLERANCE and top <= (c["top"] + c["bottom"]) / 2 < bottom
+        if c.get("upright", True) and c["x1"] <= x0 + o.inside_tolerance and top <= (c["top"] + c["bottom"]) / 2 < bottom
     ]
     if not left:
         return None
@@ -248,29 +262,29 @@ def _left_labels(page: pdfplumber.page.Page, found: PlumberTable, table_chars: C
     for row in found.rows:
         inside = _visible([c for c in table_chars if _centre_inside(c, row.bbox)])
         label = _visible([c for c in left if row.bbox[1] <= (c["top"] + c["bottom"]) / 2 < row.bbox[3]])
-        lines = _text_lines_of(label)
-        aligned = bool(inside) and any(abs(c["top"] - inside[0]["top"]) <= LINE_TOLERANCE for c in label)
+        lines = _text_lines_of(label, o)
+        aligned = bool(inside) and any(abs(c["top"] - inside[0]["top"]) <= o.line_tolerance for c in label)
         text_rows += bool(inside)
-        labelled += aligned and len(lines) == 1 and not _has_gutter(label)
+        labelled += aligned and len(lines) == 1 and not _has_gutter(label, o)
         labels.append(label)
-    return labels if text_rows and labelled >= LABEL_ROW_SHARE * text_rows else None
+    return labels if text_rows and labelled >= o.label_row_share * text_rows else None
 
 
-def _has_gutter(chars: Chars) -> bool:
+def _has_gutter(chars: Chars, o: TablesOptions) -> bool:
     """True when a line of the cell has a gap wide enough to separate two table columns."""
-    for _, line in _text_lines_of(chars):
+    for _, line in _text_lines_of(chars, o):
         line.sort(key=lambda c: c["x0"])
         for prev, char in pairwise(line):
-            if char["x0"] - prev["x1"] > COLUMN_GAP_EM * min(prev["size"], char["size"]):
+            if char["x0"] - prev["x1"] > o.column_gap_em * min(prev["size"], char["size"]):
                 return True
     return False
 
 
-def _text(chars: Chars) -> str:
-    return normalize_cell(utils.extract_text(chars, x_tolerance_ratio=WORD_GAP_EM)) or "" if chars else ""
+def _text(chars: Chars, o: TablesOptions) -> str:
+    return normalize_cell(utils.extract_text(chars, x_tolerance_ratio=o.word_gap_em)) or "" if chars else ""
 
 
-def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]) -> list[Chars]:
+def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float], o: TablesOptions) -> list[Chars]:
     """A cell's characters; per column when the cell is a spanning cell that should not be.
 
     Tables ruled only between rows (or with vertical rules only in the header) come out of
@@ -280,12 +294,12 @@ def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]
     ("Budget" centred over three year columns) has its text in one column or across a
     border, and stays merged (``None`` in the covered columns).
     """
-    edges = [x for x in col_x0 if cell[0] - INSIDE_TOLERANCE < x < cell[2] - INSIDE_TOLERANCE]
+    edges = [x for x in col_x0 if cell[0] - o.inside_tolerance < x < cell[2] - o.inside_tolerance]
     if len(edges) > 1 and chars:
         borders = edges[1:]
         words = utils.extract_words(chars)
         straddles = any(
-            w["x0"] < x - INSIDE_TOLERANCE and w["x1"] > x + INSIDE_TOLERANCE for w in words for x in borders
+            w["x0"] < x - o.inside_tolerance and w["x1"] > x + o.inside_tolerance for w in words for x in borders
         )
         spans = list(zip(edges, [*borders, cell[2]]))
         columns = [[c for c in chars if lo <= (c["x0"] + c["x1"]) / 2 < hi] for lo, hi in spans]
@@ -294,38 +308,38 @@ def _split_spanning(cell: Sequence[float], chars: Chars, col_x0: Sequence[float]
     return [chars]
 
 
-def _split_stacked(cells: list[Chars | None]) -> list[list[Chars | None]]:
+def _split_stacked(cells: list[Chars | None], o: TablesOptions) -> list[list[Chars | None]]:
     """Split a row that holds several records, one per text line, for lack of row rules.
 
-    Only when the label cell has at least ``MIN_STACKED_LINES`` lines and every other cell
+    Only when the label cell has at least ``min_stacked_lines`` lines and every other cell
     holds one number per label line: multi-line labels and paragraphs stay one row.
     """
     label = cells[0] if cells else None
-    label_lines = _text_lines_of(label or [])
+    label_lines = _text_lines_of(label or [], o)
     others = [chars for chars in cells[1:] if chars is not None and _visible(chars)]
-    if len(label_lines) < MIN_STACKED_LINES or not others:
+    if len(label_lines) < o.min_stacked_lines or not others:
         return [cells]
     tops = [top for top, _ in label_lines]
     for chars in others:
-        for top, line in _text_lines_of(chars):
-            aligned = any(abs(top - t) <= LINE_TOLERANCE for t in tops)
-            text = _text(line)
+        for top, line in _text_lines_of(chars, o):
+            aligned = any(abs(top - t) <= o.line_tolerance for t in tops)
+            text = _text(line, o)
             if not (aligned and (_is_numeric_value(text) or _YEAR.match(text))):
                 return [cells]
     return [
         [
-            None if chars is None else [c for c in chars if abs(c["top"] - top) <= LINE_TOLERANCE]
+            None if chars is None else [c for c in chars if abs(c["top"] - top) <= o.line_tolerance]
             for chars in cells
         ]
         for top in tops
     ]
 
 
-def _text_lines_of(chars: Chars) -> list[tuple[float, Chars]]:
+def _text_lines_of(chars: Chars, o: TablesOptions) -> list[tuple[float, Chars]]:
     """Visible characters grouped into lines by their top, top to bottom."""
     lines: list[tuple[float, Chars]] = []
     for char in sorted(_visible(chars), key=lambda c: c["top"]):
-        if lines and char["top"] - lines[-1][0] <= LINE_TOLERANCE:
+        if lines and char["top"] - lines[-1][0] <= o.line_tolerance:
             lines[-1][1].append(char)
         else:
             lines.append((char["top"], [char]))
@@ -342,12 +356,12 @@ def _centre_inside(obj: dict[str, Any], bbox: Sequence[float]) -> bool:
     return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
 
 
-def _is_bold(chars: Chars) -> bool:
+def _is_bold(chars: Chars, o: TablesOptions) -> bool:
     visible = _visible(chars)
     if not visible:
         return False
     bold = sum(1 for c in visible if _BOLD_FONT.search(c.get("fontname", "")))
-    return bold >= BOLD_SHARE * len(visible)
+    return bold >= o.bold_share * len(visible)
 
 
 def _drop_empty(rows: list[Row], bold_rows: list[bool]) -> tuple[list[Row], list[bool]]:
@@ -360,12 +374,12 @@ def _drop_empty(rows: list[Row], bold_rows: list[bool]) -> tuple[list[Row], list
     return [tuple(row[j] for j in keep_cols) for row in rows], bold_rows
 
 
-def _looks_like_data(rows: Sequence[Row]) -> bool:
+def _looks_like_data(rows: Sequence[Row], o: TablesOptions) -> bool:
     if len(rows) < 2 or len(rows[0]) < 2:
         return False
     texts = [cell for row in rows for cell in row if cell]
     real = sum(1 for row in rows for cell in row if cell is not None)
-    return len(texts) >= MIN_TEXT_CELL_SHARE * real and median(map(len, texts)) <= MAX_MEDIAN_CELL_CHARS
+    return len(texts) >= o.min_text_cell_share * real and median(map(len, texts)) <= o.grid_max_median_cell_chars
 
 
 def _is_numeric_value(cell: Cell) -> bool:
@@ -428,7 +442,7 @@ def _combine(parts: list[str]) -> str:
     return f"{leaf} ({' / '.join(groups)})" if groups else leaf
 
 
-def _text_lines(page: pdfplumber.page.Page, table_bboxes: Sequence[BBox]) -> list[dict[str, Any]]:
+def _text_lines(page: pdfplumber.page.Page, table_bboxes: Sequence[BBox], o: TablesOptions) -> list[dict[str, Any]]:
     """Text lines outside the tables, bottom-most first, with size and boldness."""
     lines = []
     for line in page.extract_text_lines(return_chars=True):
@@ -443,47 +457,47 @@ def _text_lines(page: pdfplumber.page.Page, table_bboxes: Sequence[BBox]) -> lis
                 "top": line["top"],
                 "bottom": line["bottom"],
                 "size": median(c["size"] for c in chars) if chars else 0.0,
-                "bold": _is_bold(chars),
+                "bold": _is_bold(chars, o),
             }
         )
     return sorted(lines, key=lambda line: -line["bottom"])
 
 
-def _lines_above(lines: Sequence[dict[str, Any]], bbox: BBox) -> list[dict[str, Any]]:
+def _lines_above(lines: Sequence[dict[str, Any]], bbox: BBox, o: TablesOptions) -> list[dict[str, Any]]:
     """Lines above the table that overlap it horizontally, nearest first."""
     return [
         line
         for line in lines
-        if line["bottom"] <= bbox[1] + INSIDE_TOLERANCE and line["x1"] > bbox[0] and line["x0"] < bbox[2]
+        if line["bottom"] <= bbox[1] + o.inside_tolerance and line["x1"] > bbox[0] and line["x0"] < bbox[2]
     ]
 
 
-def _bold_block(above: Sequence[dict[str, Any]], start: int) -> list[dict[str, Any]]:
+def _bold_block(above: Sequence[dict[str, Any]], start: int, o: TablesOptions) -> list[dict[str, Any]]:
     """The bold line at ``start`` plus the bold lines of the same size right above it (a wrapped title)."""
     block = [above[start]]
     for line in above[start + 1 :]:
         last = block[-1]
-        same_size = abs(line["size"] - last["size"]) < 0.5
-        if not (line["bold"] and same_size and last["top"] - line["bottom"] <= 0.8 * last["size"]):
+        same_size = abs(line["size"] - last["size"]) < o.caption_same_size
+        if not (line["bold"] and same_size and last["top"] - line["bottom"] <= o.caption_line_gap_em * last["size"]):
             break
         block.append(line)
     return block[::-1]
 
 
-def _own_caption(lines: Sequence[dict[str, Any]], bbox: BBox) -> list[dict[str, Any]]:
+def _own_caption(lines: Sequence[dict[str, Any]], bbox: BBox, o: TablesOptions) -> list[dict[str, Any]]:
     """The table's own title: a bold line block directly above it."""
-    above = _lines_above(lines, bbox)
-    if above and above[0]["bold"] and bbox[1] - above[0]["bottom"] <= CAPTION_MAX_GAP:
-        return _bold_block(above, 0)
+    above = _lines_above(lines, bbox, o)
+    if above and above[0]["bold"] and bbox[1] - above[0]["bottom"] <= o.caption_max_gap:
+        return _bold_block(above, 0, o)
     return []
 
 
 def _section_heading(
-    lines: Sequence[dict[str, Any]], bbox: BBox, taken: Sequence[dict[str, Any]]
+    lines: Sequence[dict[str, Any]], bbox: BBox, taken: Sequence[dict[str, Any]], o: TablesOptions
 ) -> list[dict[str, Any]]:
     """The nearest bold heading above, past a few lines of lead text and other tables' titles."""
-    above = [line for line in _lines_above(lines, bbox) if not any(line is t for t in taken)]
-    for i, line in enumerate(above[: CAPTION_MAX_BODY_LINES + 1]):
+    above = [line for line in _lines_above(lines, bbox, o) if not any(line is t for t in taken)]
+    for i, line in enumerate(above[: o.caption_max_body_lines + 1]):
         if line["bold"]:
-            return _bold_block(above, i)
+            return _bold_block(above, i, o)
     return []
