@@ -16,17 +16,15 @@ is taken:
   always progresses: under saturating cheap load it gets about one query per `max_wait_s`.
 
 A batch yields between its queries, so a user's search waits for at most one batch query, not
-for a whole batch. Costly work runs on its own thread (`run_costly`), lowered in the operating
-system's priority (`COSTLY_NICE`): on a shared machine the kernel, too, gives the users' searches
-the CPU first, and the costly thread takes what is left. The counting runs in the one event
-loop: no locks.
+for a whole batch. Costly work runs on its own thread (`run_costly`) at the normal OS priority:
+a lowered one (nice +10) was tried and starved cross-checks behind every other process of a
+shared machine (a cross-check then outlasted a client's 30 s wait). The counting runs in the one
+event loop: no locks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -41,18 +39,6 @@ HEAVY_SLOTS = 1
 MAX_WAIT_S = 1.0
 """A costly item waits at most about this long for spare capacity (then runs anyway): a maximal
 batch of 20 queries then finishes within ~20 s even while users saturate the machine."""
-COSTLY_NICE = 10
-"""Niceness of the thread that runs costly work (Linux sets it per thread): at +10 the kernel gives
-a normal thread about ten times its CPU share when both want a core."""
-
-
-def _lower_priority() -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), COSTLY_NICE)
-    except OSError:  # not permitted or not supported: the admission still holds
-        pass
-
-
 class Admission:
     """Counts cheap work and queues costly work (see the module docstring)."""
 
@@ -64,12 +50,10 @@ class Admission:
         self.heavy_running = 0
         self._waiting: deque[tuple[float, asyncio.Future[None]]] = deque()
         self._timer: asyncio.TimerHandle | None = None
-        self._costly_threads = ThreadPoolExecutor(
-            self.heavy_slots, thread_name_prefix="styrdok-costly", initializer=_lower_priority
-        )
+        self._costly_threads = ThreadPoolExecutor(self.heavy_slots, thread_name_prefix="styrdok-costly")
 
     async def run_costly(self, fn: Callable[..., T], *args: object) -> T:
-        """`fn(*args)` as costly work: admitted by `costly`, run on the lower-priority thread."""
+        """`fn(*args)` as costly work: admitted by `costly`, run on the costly work's own thread."""
         async with self.costly():
             return await asyncio.get_running_loop().run_in_executor(self._costly_threads, fn, *args)
 
