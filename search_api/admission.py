@@ -17,9 +17,9 @@ is taken:
 
 A batch yields between its queries, so a user's search waits for at most one batch query, not
 for a whole batch. Costly work runs on its own thread (`run_costly`) at the normal OS priority:
-a lowered one (nice +10) was tried and starved cross-checks behind every other process of a
-shared machine (a cross-check then outlasted a client's 30 s wait). The counting runs in the one
-event loop: no locks.
+a lowered one (nice +10) was tried and dropped: it ranks costly work below every other process
+on the machine, not only below this server's searches. The counting runs in the one event loop:
+no locks.
 """
 
 from __future__ import annotations
