@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from search_api.admission import Admission
 
+T = TypeVar("T")
 
-async def _hold(context, started: list[str], name: str, release: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+
+def _run(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """`asyncio.run` on a thread of its own: a browser test of the same session (Playwright's
+    sync API) leaves an event loop running on the main thread."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(scenario())).result()
+
+
+async def _hold(context: Any, started: list[str], name: str, release: asyncio.Event) -> None:
     async with context:
         started.append(name)
         await release.wait()
@@ -36,7 +48,7 @@ def test_costly_work_waits_while_cheap_searches_fill_the_cores() -> None:
         await asyncio.gather(*cheap, *costly)
         return while_full, one_at_a_time, waited
 
-    while_full, one_at_a_time, waited = asyncio.run(scenario())
+    while_full, one_at_a_time, waited = _run(scenario)
     assert while_full == ["cheap0", "cheap1"]
     assert 0.45 <= waited < 1.0, waited  # ran after its longest wait, though the cores stayed busy
     assert one_at_a_time == ["cheap0", "cheap1", "costly0"]
@@ -56,7 +68,7 @@ def test_costly_work_runs_at_once_on_spare_capacity_and_cheap_work_is_never_held
         await asyncio.gather(*tasks)
         return seen
 
-    assert asyncio.run(scenario()) == ["costly", "cheap0", "cheap1", "cheap2"]
+    assert _run(scenario) == ["costly", "cheap0", "cheap1", "cheap2"]
 
 
 def test_a_costly_request_cancelled_while_waiting_leaves_no_trace() -> None:
@@ -78,6 +90,6 @@ def test_a_costly_request_cancelled_while_waiting_leaves_no_trace() -> None:
         await staying
         return (*state, started)
 
-    heavy_running, waiting, started = asyncio.run(scenario())
+    heavy_running, waiting, started = _run(scenario)
     assert (heavy_running, waiting) == (1, 0)
     assert started == ["cheap", "staying"]
