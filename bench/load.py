@@ -7,8 +7,9 @@ from the development queries at a fixed concurrency, stops by itself, and writes
 throughput, error count and p50/p95/p99 latency to `bench/results_load.json`.
 
 `--hostile` runs the searches twice against one server, idle and then beside the hostile mix of
-`bench.hostile` (oversize chunked bodies, maximal batches, slow clients), and writes the two
-p95s, their ratio, the server's peak resident memory and every status seen to
+`bench.hostile` (oversize chunked bodies, maximal batches, slow clients; run in a process of its
+own so its senders do not slow the measuring client), and writes the two p95s, their ratio, the
+server's peak resident memory, its CPU time and the load average in each phase, and every status seen to
 `bench/results_load_hostile.json`. Limits come from the environment (`STYRDOK_*`), as for a
 real server.
 """
@@ -17,13 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 import typer
@@ -33,6 +37,9 @@ from pipeline.config import PROJECT_ROOT
 QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 RESULTS = Path(__file__).resolve().parent / "results_load.json"
 HOSTILE_RESULTS = Path(__file__).resolve().parent / "results_load_hostile.json"
+WARM_UP = 8
+"""Searches before the measured idle phase: the first ones wait for the model, which loads after
+the server answers /health (about 4 s), and are no measure of an idle server."""
 
 
 def free_port() -> int:
@@ -96,29 +103,77 @@ def summary(latencies: list[float]) -> dict[str, float]:
     }
 
 
-async def _idle_then_hostile(url: str, pid: int, queries: list[str], requests: int, concurrency: int) -> dict:
-    from bench.hostile import HostileTally, hostile_mix, rss_mb
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    idle, idle_errors, _ = await _load(url, queries, requests, concurrency, spread=True)
+
+def _mix_process(url: str, pid: int, queries: list[str], ready: Any, stop: Any, out: Any) -> None:
+    """The hostile mix in its own process: its senders' busy loops do not delay the measured
+    searches' client (a hostile client is not in the user's process); the CPUs are shared still."""
+    from bench.hostile import HostileTally, hostile_mix
+
+    async def run() -> HostileTally:
+        tally, done = HostileTally(), asyncio.Event()
+        mix = asyncio.create_task(hostile_mix(url, pid, queries, tally, done))
+        ready.set()
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        done.set()
+        await asyncio.wait_for(mix, 180)
+        return tally
+
+    tally = asyncio.run(run())
+    out.put((dict(tally.statuses), tally.peak_rss_mb))
+
+
+async def _phase(url: str, pid: int, queries: list[str], requests: int, concurrency: int) -> dict:
+    """The normal searches once, with the server's CPU time and the machine's load around them."""
+    cpu, load = cpu_seconds(pid), os.getloadavg()[0]
+    latencies, errors, seconds = await _load(url, queries, requests, concurrency, spread=True)
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "seconds": round(seconds, 1),
+        "server_cpu_s": round(cpu_seconds(pid) - cpu, 1),
+        "load_average": [round(load, 1), round(os.getloadavg()[0], 1)],
+    }
+
+
+async def _idle_then_hostile(url: str, pid: int, queries: list[str], requests: int, concurrency: int) -> dict:
+    from bench.hostile import HostileTally, rss_mb
+
+    await _load(url, queries, WARM_UP, concurrency, spread=True)  # the model loads after /health answers
+    idle = await _phase(url, pid, queries, requests, concurrency)
     idle_rss = rss_mb(pid)
-    tally, stop = HostileTally(), asyncio.Event()
-    mix = asyncio.create_task(hostile_mix(url, pid, queries, tally, stop))
+    context = multiprocessing.get_context("spawn")
+    ready, stop, out = context.Event(), context.Event(), context.Queue()
+    mix = context.Process(target=_mix_process, args=(url, pid, queries, ready, stop, out))
+    mix.start()
+    await asyncio.to_thread(ready.wait, 60)
     await asyncio.sleep(2)  # the mix is under way before the measured searches start
-    busy, busy_errors, seconds = await _load(url, queries, requests, concurrency, spread=True)
+    busy = await _phase(url, pid, queries, requests, concurrency)
+    mix_cpu = cpu_seconds(mix.pid)
     stop.set()
-    await asyncio.wait_for(mix, 180)
-    for status in idle_errors + busy_errors:
+    statuses, peak_rss = await asyncio.to_thread(out.get, True, 200)
+    mix.join(30)
+    tally = HostileTally(statuses=Counter(statuses), peak_rss_mb=peak_rss)
+    for status in idle["errors"] + busy["errors"]:
         tally.note("search", status)
     return {
         "requests": requests,
         "concurrency": concurrency,
-        "idle_latency_ms": summary(idle),
-        "hostile_latency_ms": summary(busy),
-        "p95_ratio": round(percentile(busy, 95) / percentile(idle, 95), 2),
-        "search_errors": len(idle_errors) + len(busy_errors),
+        "idle_latency_ms": summary(idle["latencies"]),
+        "hostile_latency_ms": summary(busy["latencies"]),
+        "p95_ratio": round(percentile(busy["latencies"], 95) / percentile(idle["latencies"], 95), 2),
+        "search_errors": len(idle["errors"]) + len(busy["errors"]),
         "server_5xx": tally.server_errors,
-        "server_rss_mb": {"idle": round(idle_rss), "peak": round(tally.peak_rss_mb)},
-        "hostile_seconds": round(seconds, 1),
+        "server_rss_mb": {"idle": round(idle_rss), "peak": round(max(tally.peak_rss_mb, idle_rss))},
+        "seconds": {"idle": idle["seconds"], "hostile": busy["seconds"]},
+        "server_cpu_s": {"idle": idle["server_cpu_s"], "hostile": busy["server_cpu_s"]},
+        "hostile_clients_cpu_s": round(mix_cpu, 1),
+        "load_average": {"idle": idle["load_average"], "hostile": busy["load_average"]},
         "statuses": dict(sorted(tally.statuses.items())),
     }
 

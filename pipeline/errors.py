@@ -4,6 +4,7 @@ One small hierarchy, so that callers catch families rather than lists:
 
 - :class:`StyrdokError` — everything below.
   - :class:`ExtractionError` — one file could not be read; the batch goes on without it.
+    :class:`NotRegularFile` — it is a symbolic link, device, pipe or socket when opened.
   - :class:`CatalogError` — ``manifest.toml`` of a corpus folder is invalid.
   - :class:`IndexUnavailable` — no index can answer now (the API maps it to 503 in one place):
     :class:`NoIndex`, :class:`CorruptIndex`, :class:`IndexMismatch`, :class:`ModelUnavailable`.
@@ -30,6 +31,10 @@ class ExtractionError(StyrdokError):
     def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
         # travels back from worker processes intact
         return (type(self), (self.file_name, self.reason, self.hint))
+
+
+class NotRegularFile(ExtractionError):
+    """A file to read is a symbolic link or not a regular file at the moment it is opened."""
 
 
 class CatalogError(StyrdokError, ValueError):

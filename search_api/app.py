@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from pipeline.index.files import FileStore
 from pipeline.search.live import LiveIndex
 from search_api.admin import ReindexJob
 from search_api.admin import router as admin_router
+from search_api.admission import Admission
 from search_api.document_page import router as document_page_router
 from search_api.errors import install_error_handlers
 from search_api.headers import SecurityHeaders
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_middleware(app, settings)
     app.state.live = LiveIndex(settings.index_dir, Embedder(settings.model))
     app.state.files = FileStore(settings.index_dir)
+    app.state.admission = Admission(reserve=os.cpu_count() or 1)
     app.state.settings = settings
     app.state.reindex_job = ReindexJob()
     install_error_handlers(app)

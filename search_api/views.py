@@ -11,6 +11,7 @@ from fastapi import Depends, HTTPException, Request
 from pipeline.crosscheck.stored import stored_goals
 from pipeline.records import file_link
 from pipeline.search.hybrid import Filters, Searcher
+from search_api.admission import Admission
 from search_api.schemas import DocumentOut, ErrorOut, SearchRequest
 
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
@@ -26,6 +27,11 @@ def current_searcher(request: Request) -> Searcher:
 
 
 CurrentSearcher = Annotated[Searcher, Depends(current_searcher)]
+
+
+def admission(request: Request) -> Admission:
+    """The server's admission of search work by cost (`search_api.admission`)."""
+    return request.app.state.admission
 
 
 def known(value: str | None, allowed: AbstractSet[str], name: str) -> str | None:

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import StyrdokError
+from pipeline.errors import NotRegularFile, StyrdokError
+from pipeline.hashing import open_regular
 
 PDFIUM_LOCK = threading.Lock()
 """pdfium keeps global state: one rendering at a time in a process."""
@@ -125,14 +126,25 @@ def _char_boxes(textpage: Any, spans: list[tuple[int, int]], frame: PdfBox, rota
     return boxes
 
 
-def page_count(pdf_path: Path) -> int:
+def _open_pdf(pdf_path: Path) -> Any:
+    """The stored PDF as a pdfium document, read through `open_regular` (a link swapped into
+    the file store is refused, as `GET /documents/{id}/file` refuses it). Call under `PDFIUM_LOCK`."""
     import pypdfium2 as pdfium  # imported here: search and ingest never load the renderer
 
+    try:
+        with open_regular(pdf_path) as handle:
+            data = handle.read()
+    except NotRegularFile as exc:
+        raise PreviewError(f"the stored file cannot be opened for a preview: {exc}") from None
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise PreviewError(f"the PDF cannot be read for a preview ({exc})") from None
+
+
+def page_count(pdf_path: Path) -> int:
     with PDFIUM_LOCK:
-        try:
-            document = pdfium.PdfDocument(str(pdf_path))
-        except pdfium.PdfiumError as exc:
-            raise PreviewError(f"the PDF cannot be read for a preview ({exc})") from None
+        document = _open_pdf(pdf_path)
         try:
             return len(document)
         finally:
@@ -153,10 +165,7 @@ def render_page(pdf_path: Path, page: int, width_px: int = DEFAULT_WIDTH_PX, mar
     if not MIN_WIDTH_PX <= width_px <= MAX_WIDTH_PX:
         raise PreviewError(f"width must be {MIN_WIDTH_PX}-{MAX_WIDTH_PX} pixels, not {width_px}")
     with PDFIUM_LOCK:
-        try:
-            document = pdfium.PdfDocument(str(pdf_path))
-        except pdfium.PdfiumError as exc:
-            raise PreviewError(f"the PDF cannot be read for a preview ({exc})") from None
+        document = _open_pdf(pdf_path)
         try:
             if not 1 <= page <= len(document):
                 raise PreviewError(f"page {page} is out of range: the document has {len(document)} pages (1-{len(document)})")

@@ -32,8 +32,9 @@ import pipeline
 from pipeline.config import Limits
 from pipeline.embed.embedder import Embedder, TextEncoder
 from pipeline.embed.worker import CPU_CHUNK, GPU_BATCH, EmbeddingWorker
-from pipeline.errors import StyrdokError
-from pipeline.ingest.bounds import extract_within
+from pipeline.errors import ExtractionError, StyrdokError
+from pipeline.hashing import open_regular
+from pipeline.ingest.bounds import extract_within, source_of
 from pipeline.ingest.events import IngestListener
 from pipeline.ingest.executor import failure_reason
 from pipeline.ingest.sandbox import Outcome, run_isolated
@@ -103,11 +104,18 @@ class RayExecutor:
     def extract(
         self, files: list[Path], manifest: dict[str, DocumentMeta], listener: IngestListener, limits: Limits
     ) -> tuple[list[Document], list[tuple[str, str]]]:
-        pending = {
-            _extract_task.remote(p.name, ray.put(p.read_bytes()), manifest.get(p.name), limits): p.name for p in files
-        }
         documents: dict[str, Document] = {}
         failed: list[tuple[str, str]] = []
+        pending = {}
+        for p in files:
+            try:  # read as the local sandbox reads it: opened with O_NOFOLLOW
+                with open_regular(source_of(p, limits.follow_symlinks)) as handle:
+                    content = handle.read()
+            except ExtractionError as exc:
+                failed.append((p.name, exc.reason + (f" — {exc.hint}" if exc.hint else "")))
+                listener.file_done(p.name, failed[-1][1])
+                continue
+            pending[_extract_task.remote(p.name, ray.put(content), manifest.get(p.name), limits)] = p.name
         while pending:
             done, _ = ray.wait(list(pending), num_returns=1)
             name = pending.pop(done[0])

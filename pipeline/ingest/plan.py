@@ -9,18 +9,23 @@ failed before with the same bytes (`pipeline.ingest.failures`) are reported and 
 The corpus is the folder: a symbolic link, a device, a pipe or a socket in it is skipped with
 its reason (a probe linked `/etc/passwd` and a file outside the folder into the corpus, and
 both were read, and the outside file indexed and served). With `follow_symlinks` a link is
-followed only when its target is a regular file inside the folder.
+followed only when its target is a regular file inside the folder. Every file is hashed through
+an open with O_NOFOLLOW (`pipeline.hashing.open_regular`), as the extraction reads it, so an
+entry swapped for a link after the check above is refused there too.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.errors import NotRegularFile
 from pipeline.extract.document import EXTRACTOR_VERSION, MEDIA_TYPES
-from pipeline.hashing import file_sha256
+from pipeline.hashing import open_regular, stream_sha256
 from pipeline.index.manifest import DB_NAME
 from pipeline.index.store import document_signatures
+from pipeline.ingest.bounds import source_of
 from pipeline.ingest.catalog import MANIFEST_NAME
 from pipeline.ingest.failures import Failure
 from pipeline.records import DocumentMeta
@@ -106,7 +111,7 @@ def plan_batch(
         if irregular is not None:
             plan.skipped.append((path.name, irregular))
             continue
-        doc_id = _admit(path, plan)
+        doc_id = _admit(path, plan, follow_symlinks)
         if doc_id is None:
             continue
         if doc_id in seen:
@@ -130,17 +135,21 @@ def plan_batch(
     return plan
 
 
-def _admit(path: Path, plan: Plan) -> str | None:
+def _admit(path: Path, plan: Plan, follow_symlinks: bool = False) -> str | None:
     """The content hash of a file worth reading, or None after noting why it is skipped."""
     if path.suffix.lower() not in MEDIA_TYPES:
         reason = f"unsupported file type '{path.suffix or '(none)'}' — styrdok reads .pdf and .html files: export it as PDF"
         plan.skipped.append((path.name, reason))
         return None
     try:
-        if path.stat().st_size == 0:
-            plan.skipped.append((path.name, "the file is empty (0 bytes) — replace it with the complete file"))
-            return None
-        plan.hashes[path.name] = file_sha256(path)
+        with open_regular(source_of(path, follow_symlinks)) as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                plan.skipped.append((path.name, "the file is empty (0 bytes) — replace it with the complete file"))
+                return None
+            plan.hashes[path.name] = stream_sha256(handle)
+    except NotRegularFile as exc:
+        plan.skipped.append((path.name, exc.reason + (f" ({exc.hint})" if exc.hint else "")))
+        return None
     except OSError as exc:
         plan.skipped.append((path.name, f"cannot read the file ({exc.strerror or exc}) — check its permissions"))
         return None

@@ -27,6 +27,7 @@ from pipeline.crosscheck.goals import Goal, extract_goals
 from pipeline.crosscheck.statements import Statement, statements_of
 from pipeline.crosscheck.stored import goal_rows, statement_rows
 from pipeline.embed.embedder import Embedder
+from pipeline.errors import ExtractionError
 from pipeline.extract.document import EXTRACTOR_VERSION
 from pipeline.index.build import write_search_files
 from pipeline.index.files import FileStore
@@ -46,6 +47,7 @@ from pipeline.index.store import (
 )
 from pipeline.index.vectors import IndexedPassage, embedding_units, indexed_passages
 from pipeline.index.versions import IndexVersions
+from pipeline.ingest.bounds import source_of
 from pipeline.ingest.catalog import read_catalog
 from pipeline.ingest.commit import prune_sources, verify_build
 from pipeline.ingest.events import IngestListener
@@ -218,9 +220,24 @@ class _Batch:
             if plan.keep and current is not None:
                 copy_documents(conn, current / DB_NAME, plan.keep)
             for doc in documents:
-                write_document(conn, doc)
-                store.add(doc.doc_id, self.directory / doc.file_name)
+                if self._stored(store, doc):
+                    write_document(conn, doc)
             return indexed_passages(conn)
+
+    def _stored(self, store: FileStore, doc: Document) -> bool:
+        """Copy the document's source into the file store; False (the file reported and left
+        out) when it changed or became a link after it was extracted."""
+        try:
+            store.add(doc.doc_id, source_of(self.directory / doc.file_name, self.limits.follow_symlinks), doc.file_name)
+        except (ExtractionError, FileNotFoundError, PermissionError) as exc:  # disk full stays a batch failure
+            reason = exc.reason if isinstance(exc, ExtractionError) else f"cannot be read again ({exc.strerror or exc})"
+            self.report.failed = sorted([*self.report.failed, (doc.file_name, reason + " — run styrdok ingest again")])
+            self.listener.file_done(doc.file_name, reason)
+            for names in (self.report.added, self.report.updated):
+                if doc.file_name in names:
+                    names.remove(doc.file_name)
+            return False
+        return True
 
     def _embed(self, passages: list[IndexedPassage]) -> tuple[np.ndarray, list[int]]:
         with _timed(self.report, "embed"):

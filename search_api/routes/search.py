@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from pipeline.config import MAX_K, MAX_QUERY_CHARS
@@ -20,7 +21,7 @@ from search_api.schemas import (
     hit_model,
     understood_model,
 )
-from search_api.views import LIMITED, CurrentSearcher, filters_for
+from search_api.views import LIMITED, CurrentSearcher, admission, filters_for
 
 router = APIRouter(tags=["search"])
 
@@ -52,7 +53,8 @@ def suggestions_model(searcher: Searcher, query: str) -> dict[str, Any]:
 
 
 @router.get("/search", response_model=SearchResponse, responses=LIMITED)
-def search_get(
+async def search_get(
+    request: Request,
     searcher: CurrentSearcher,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="The question or words.")],
     k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
@@ -63,7 +65,9 @@ def search_get(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ) -> SearchResponse:
     """Passages that answer the query, best first, each with its citation."""
-    return run_search(searcher, SearchRequest(q=q, k=k, mode=mode, doc=doc, kind=kind, lang=lang, year=year))
+    one = SearchRequest(q=q, k=k, mode=mode, doc=doc, kind=kind, lang=lang, year=year)
+    async with admission(request).cheap():
+        return await to_thread.run_sync(run_search, searcher, one)
 
 
 def check_batch_cost(body: BatchSearchRequest, max_chars: int, max_results: int) -> None:
@@ -79,9 +83,14 @@ def check_batch_cost(body: BatchSearchRequest, max_chars: int, max_results: int)
 
 
 @router.post("/search", response_model=BatchSearchResponse, responses=LIMITED)
-def search_batch(request: Request, searcher: CurrentSearcher, body: BatchSearchRequest) -> BatchSearchResponse:
+async def search_batch(request: Request, searcher: CurrentSearcher, body: BatchSearchRequest) -> BatchSearchResponse:
     """Several searches in one request (at most 20, with at most `STYRDOK_MAX_BATCH_CHARS` query
-    characters and `STYRDOK_MAX_BATCH_RESULTS` results in all)."""
+    characters and `STYRDOK_MAX_BATCH_RESULTS` results in all). A batch runs its queries one at a
+    time on capacity the single searches leave free (`search_api.admission`)."""
     settings = request.app.state.settings
     check_batch_cost(body, settings.max_batch_chars, settings.max_batch_results)
-    return BatchSearchResponse(responses=[run_search(searcher, request) for request in body.queries])
+    gate = admission(request)
+    if len(body.queries) == 1:
+        async with gate.cheap():
+            return BatchSearchResponse(responses=[await to_thread.run_sync(run_search, searcher, body.queries[0])])
+    return BatchSearchResponse(responses=[await gate.run_costly(run_search, searcher, one) for one in body.queries])

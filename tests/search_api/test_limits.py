@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import select
+import shutil
 import socket
 import threading
 import time
@@ -167,6 +168,42 @@ def test_web_source_is_served_sandboxed(server: Any) -> None:
         assert response.headers["x-content-type-options"] == "nosniff"
     pdf = httpx.get(f"{server.url}/documents/{pdfs[0]['id']}/file", timeout=30)
     assert "sandbox" not in pdf.headers["content-security-policy"]  # the browser's PDF viewer stays on
+
+
+def test_a_stored_source_swapped_for_a_link_is_not_served(index_dir: Path, tmp_path: Path) -> None:
+    """The server opens a stored source file with O_NOFOLLOW: a link put in `files/` (to a file
+    outside the index) is refused with a reason, never followed."""
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy, symlinks=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("HEMLIGT innehåll utanför indexet", encoding="utf-8")
+    with ServerThread(copy) as running:
+        documents = httpx.get(f"{running.url}/documents", timeout=30).json()
+        doc = next(d for d in documents if d["media_type"] == "text/html")
+        assert httpx.get(f"{running.url}/documents/{doc['id']}/file", timeout=30).status_code == 200
+        stored = next((copy / "files").glob(f"{doc['id']}.*"))
+        stored.unlink()
+        stored.symlink_to(secret)
+        response = httpx.get(f"{running.url}/documents/{doc['id']}/file", timeout=30)
+    assert response.status_code == 404, response.text
+    assert "HEMLIGT" not in response.text and "symbolic link" in response.json()["detail"]
+
+
+def test_a_stored_pdf_swapped_for_a_link_is_not_drawn(index_dir: Path, tmp_path: Path) -> None:
+    """The page preview reads the stored PDF with O_NOFOLLOW as the file endpoint does: a link
+    put in `files/` in place of the PDF is refused with a reason, not rendered."""
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy, symlinks=True)
+    with ServerThread(copy) as running:
+        documents = httpx.get(f"{running.url}/documents", timeout=30).json()
+        doc = next(d for d in documents if d["media_type"] == "application/pdf")
+        stored = next((copy / "files").glob(f"{doc['id']}.*"))
+        moved = tmp_path / "elsewhere.pdf"
+        stored.rename(moved)
+        stored.symlink_to(moved)
+        response = httpx.get(f"{running.url}/documents/{doc['id']}/pages/1.png", timeout=60)
+    assert response.status_code == 422, response.text
+    assert "symbolic link" in response.json()["detail"]
 
 
 def test_one_client_past_its_concurrency_gets_429(index_dir: Path) -> None:
