@@ -362,12 +362,12 @@ def _read_pages(pdf: pdfplumber.PDF, name: str) -> tuple[list[Page], list[int], 
         if needs_ocr:
             to_ocr.append(number)
     if damaged and len(damaged) == len(pages):
-        number, exc = damaged[0]
+        first, error = damaged[0]
         raise ExtractionError(
             name,
-            f"no page can be read (page {number}: {type(exc).__name__}: {exc})",
+            f"no page can be read (page {first}: {type(error).__name__}: {error})",
             "the file is damaged: export or download it again",
-        ) from exc
+        ) from error
     warnings = [f"pages {_ranges([n for n, _ in damaged])} are damaged and were left out"] if damaged else []
     return pages, to_ocr, warnings
 
