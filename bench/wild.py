@@ -4,6 +4,8 @@ Run after the ingest::
 
     styrdok ingest ../shared/external/wild --index-dir /tmp/wildidx --workers 2
     .venv/bin/python -m bench.wild /tmp/wildidx [--folder ../shared/external/wild] [--json]
+    # a version still being built, failures from the CLI output:
+    .venv/bin/python -m bench.wild /tmp/wildidx --db /tmp/wildidx/versions/BUILD/styrdok.sqlite --log ingest.log
 
 It reads the current index version and the remembered failures of that index folder, and
 checks each claim of issue 14 against the files themselves, with pdfium (Chrome's PDF
@@ -205,27 +207,39 @@ def _check_document(conn: Any, reader: StoreReader, row: Any, folder: Path, repo
             report.rotated[f"{name} p{number}"] = round(pair_recall(pdfium_page_text(path, number), pages.get(number, "")), 3)
 
 
-def check_failures(index_dir: Path, folder: Path, report: WildReport) -> None:
-    for failure in sorted(load_failures(index_dir).values(), key=lambda f: f.name):
-        path = folder / failure.name
+def logged_failures(log: Path) -> list[tuple[str, str]]:
+    """(file, reason) from the output of `styrdok ingest` ("  ✗ NAME: REASON" lines)."""
+    found = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\s*✗ (.+?): (.*)", line)
+        if match:
+            found.append((match.group(1), match.group(2)))
+    return found
+
+
+def check_failures(failures: list[tuple[str, str]], folder: Path, report: WildReport) -> None:
+    for name, reason in sorted(failures):
+        path = folder / name
         if not path.exists():
             continue
-        holds, checked = reason_holds(path, failure.reason)
-        says_what_to_do = " — " in failure.reason
+        holds, checked = reason_holds(path, reason)
         report.skipped += 1
-        report.reasons.append(
-            {"file": failure.name, "reason": failure.reason, "true": holds, "says_what_to_do": says_what_to_do, "checked": checked}
-        )
+        report.reasons.append({"file": name, "reason": reason, "true": holds, "says_what_to_do": " — " in reason, "checked": checked})
 
 
-def run(index_dir: Path, folder: Path = WILD) -> WildReport:
-    current = IndexVersions(index_dir).current()
-    if current is None:
-        raise SystemExit(f"no index version in {index_dir}: run `styrdok ingest {folder} --index-dir {index_dir}` first")
+def run(index_dir: Path, folder: Path = WILD, db: Path | None = None, log: Path | None = None) -> WildReport:
+    """Check the current version of `index_dir` (or the database `db`, e.g. of a version still
+    being built) and the remembered failures (or those printed in the ingest output `log`)."""
+    if db is None:
+        current = IndexVersions(index_dir).current()
+        if current is None:
+            raise SystemExit(f"no index version in {index_dir}: run `styrdok ingest {folder} --index-dir {index_dir}` first")
+        db = current / DB_NAME
     report = WildReport(files=sum(1 for p in folder.iterdir() if p.is_file()))
-    check_documents(current / DB_NAME, folder, report)
-    check_failures(index_dir, folder, report)
-    reader = StoreReader(current / DB_NAME)
+    check_documents(db, folder, report)
+    failures = logged_failures(log) if log else [(f.name, f.reason) for f in load_failures(index_dir).values()]
+    check_failures(failures, folder, report)
+    reader = StoreReader(db)
     accounted = {r["file"] for r in report.reasons} | {row["file_name"] for row in reader.documents()}
     reader.close()
     report.unaccounted = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in accounted)
@@ -251,9 +265,11 @@ def _print(report: WildReport) -> None:
 def main(
     index_dir: Path = typer.Argument(..., help="The index folder the wild files were ingested into."),
     folder: Path = typer.Option(WILD, help="The folder that was ingested."),
+    db: Path | None = typer.Option(None, help="Check this database instead of the current version's."),
+    log: Path | None = typer.Option(None, help="Take the skipped files from this `styrdok ingest` output."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    report = run(index_dir, folder)
+    report = run(index_dir, folder, db, log)
     if as_json:
         print(json.dumps(asdict(report), ensure_ascii=False, indent=1))
     else:

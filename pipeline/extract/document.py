@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,16 @@ EXTRACTOR_VERSION = 3
 2: text in every direction, OCR, HTML text in divs, language per document.
 3: pages without /MediaBox, damaged pages left out, confident OCR lines of unreadable pages."""
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
+
+
+def _page_text(pages: Sequence[Page]) -> str:
+    """Lines and table cells in page order: a document whose text is mostly tables (an expense
+    report whose only line is "B-1191") is labelled by its tables, not by the default."""
+    parts: list[str] = []
+    for page in pages:
+        parts.extend(line.text for line in page.lines)
+        parts.extend(cell or "" for table in page.tables for row in table.rows for cell in row)
+    return " ".join(parts)
 
 
 def media_type(path: Path) -> str:
@@ -61,7 +72,7 @@ def extract_document(path: Path, meta: DocumentMeta | None = None) -> Document:
         pages = [page]
         warnings = ()
     if meta is None:
-        lang = document_language(" ".join(line.text for page in pages for line in page.lines), default_lang)
+        lang = document_language(_page_text(pages), default_lang)
         meta = DocumentMeta(title=own_title or path.stem, kind="dokument", date=None, lang=lang)
     outline = build_outline(pages, meta.title)
     tables = join_continued(outline.pages)

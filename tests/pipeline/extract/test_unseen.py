@@ -212,3 +212,10 @@ def test_latin_lines_on_a_page_of_another_script_are_kept(needs_tesseract: None)
     assert read.pages[0].ocr
     texts = {line.text for line in read.pages[0].lines}
     assert {"Contextual Forms OFF", "Wide Forms", "Islamic Ligature"} <= texts
+
+
+def test_a_document_of_tables_is_labelled_by_its_tables() -> None:
+    """An English expense report whose only text line is a code ("B-1191"): its language comes
+    from the table cells, not the Swedish default."""
+    doc = extract_document(WILD / "plumber__senate-expenditures.pdf")
+    assert doc.meta.lang == "en"
