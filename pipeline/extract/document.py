@@ -18,10 +18,11 @@ from pipeline.hashing import file_sha256
 from pipeline.records import Document, DocumentMeta, Page, Section
 from pipeline.text.language import document_language
 
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 """Bump when extraction output changes: ingest then re-extracts files whose bytes did not change.
 2: text in every direction, OCR, HTML text in divs, language per document.
-3: pages without /MediaBox, damaged pages left out, confident OCR lines of unreadable pages."""
+3: pages without /MediaBox, damaged pages left out, confident OCR lines of unreadable pages.
+4: tables joined over page breaks, unit lines, wrapped header cells, unruled tables cut at gutters and found within one page column."""
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
 
 
