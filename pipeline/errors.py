@@ -28,6 +28,11 @@ class ExtractionError(StyrdokError):
         self.hint = hint
         super().__init__(f"{file_name}: {reason}" + (f" ({hint})" if hint else ""))
 
+    @property
+    def reason_with_hint(self) -> str:
+        """The reason a batch reports for the file: what went wrong — what to do."""
+        return self.reason + (f" — {self.hint}" if self.hint else "")
+
     def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
         # travels back from worker processes intact
         return (type(self), (self.file_name, self.reason, self.hint))

@@ -112,7 +112,7 @@ class RayExecutor:
                 with open_regular(source_of(p, limits.follow_symlinks)) as handle:
                     content = handle.read()
             except ExtractionError as exc:
-                failed.append((p.name, exc.reason + (f" — {exc.hint}" if exc.hint else "")))
+                failed.append((p.name, exc.reason_with_hint))
                 listener.file_done(p.name, failed[-1][1])
                 continue
             pending[_extract_task.remote(p.name, ray.put(content), manifest.get(p.name), limits)] = p.name

@@ -148,7 +148,7 @@ def _admit(path: Path, plan: Plan, follow_symlinks: bool = False) -> str | None:
                 return None
             plan.hashes[path.name] = stream_sha256(handle)
     except NotRegularFile as exc:
-        plan.skipped.append((path.name, exc.reason + (f" ({exc.hint})" if exc.hint else "")))
+        plan.skipped.append((path.name, exc.reason_with_hint))
         return None
     except OSError as exc:
         plan.skipped.append((path.name, f"cannot read the file ({exc.strerror or exc}) — check its permissions"))
