@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pipeline.extract.options import TABLES, TablesOptions
+from pipeline.extract.tables import NUMBER
 from pipeline.records import Page, Table
 
 _CONTINUED = re.compile(r"\bforts(?:\.|ättning|ätter)|\bcontinued\b|\(cont\.?\)", re.IGNORECASE)
 """A title saying that the table goes on from the previous page."""
-_NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
 _PAGE_NUMBER = re.compile(r"^(?:sida\s+)?\d{1,4}(?:\s*\(\d{1,4}\))?$", re.IGNORECASE)
 
 
@@ -71,9 +71,9 @@ def _repeats_header(first: Table, second: Table) -> bool:
 def _opens_with_own_header(first: Table, second: Table) -> bool:
     """True when the second part's first row holds text in a column where the first part has numbers."""
     data = first.rows[first.n_header_rows :]
-    numeric = {j for row in data for j, cell in enumerate(row) if j > 0 and cell and _NUMBER.match(" ".join(cell.split()))}
+    numeric = {j for row in data for j, cell in enumerate(row) if j > 0 and cell and NUMBER.match(" ".join(cell.split()))}
     opening = second.rows[0] if second.rows else ()
-    return any(j in numeric and cell and not _NUMBER.match(" ".join(cell.split())) for j, cell in enumerate(opening))
+    return any(j in numeric and cell and not NUMBER.match(" ".join(cell.split())) for j, cell in enumerate(opening))
 
 
 def _body(first: Table, second: Table) -> tuple[tuple[str | None, ...], ...]:

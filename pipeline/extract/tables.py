@@ -34,7 +34,8 @@ _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 )
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
-_NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
+NUMBER = re.compile(r"^[-−–+]?\s*\(?\d[\d\s.,]*\)?\s*%?$")
+"""A cell that is a number: sign, parentheses for negatives, spaces or dots between thousands, a percent."""
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kkr|msek|tsek|procent(?:uell\w*)?)\b|%", re.IGNORECASE)
 """Units a Swedish table states once for all its numbers: money scales and percent."""
@@ -386,7 +387,7 @@ def _is_numeric_value(cell: Cell) -> bool:
     if not cell:
         return False
     text = _flat(cell)
-    return bool(_NUMBER.match(text)) and not _YEAR.match(text)
+    return bool(NUMBER.match(text)) and not _YEAR.match(text)
 
 
 def _count_header_rows(rows: Sequence[Row], bold_rows: Sequence[bool]) -> int:
