@@ -15,7 +15,7 @@ from pipeline.errors import UnknownDocument
 from pipeline.records import file_link
 from pipeline.search.hybrid import Searcher
 from search_api.views import document_out, goal_count
-from search_api.web import _format_indexed, _index_state, _render
+from search_api.web import format_indexed, index_state, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,14 +50,14 @@ def outline(searcher: Searcher, doc_id: str) -> list[OutlineEntry]:
 
 @router.get("/dokument/{doc_id}", response_class=HTMLResponse)
 def document_page(request: Request, doc_id: str) -> HTMLResponse:
-    searcher, error = _index_state(request)
+    searcher, error = index_state(request)
     if searcher is None:
-        return _render(request, "document.html", "documents", status_code=503, index_error=error, doc=None)
+        return render(request, "document.html", "documents", status_code=503, index_error=error, doc=None)
     try:
         resolved = searcher.index.resolve_document(doc_id)
     except UnknownDocument as exc:
-        return _render(request, "document.html", "documents", status_code=404, index_error=None, doc=None, missing=str(exc))
-    return _render(
+        return render(request, "document.html", "documents", status_code=404, index_error=None, doc=None, missing=str(exc))
+    return render(
         request,
         "document.html",
         "documents",
@@ -66,5 +66,5 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
         outline=outline(searcher, resolved),
         tables=searcher.index.store.count_tables(resolved),
         goals=goal_count(searcher, resolved),
-        indexed=_format_indexed,
+        indexed=format_indexed,
     )

@@ -317,7 +317,7 @@ def ui_language(request: Request) -> str:
     return "sv"
 
 
-def _index_state(request: Request) -> tuple[Any | None, str | None]:
+def index_state(request: Request) -> tuple[Any | None, str | None]:
     """The current searcher, or None and the reason there is none."""
     try:
         return request.app.state.live.searcher(), None
@@ -325,7 +325,9 @@ def _index_state(request: Request) -> tuple[Any | None, str | None]:
         return None, str(exc)
 
 
-def _render(request: Request, template: str, page: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, template: str, page: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """``template`` in the visitor's language, with the language switch and the current page marked;
+    the one way every page of the site (this module and `search_api.document_page`) is rendered."""
     ui = ui_language(request)
     other = "en" if ui == "sv" else "sv"
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "ui"] + [("ui", other)]
@@ -366,9 +368,9 @@ def _choices(searcher: Any | None) -> dict[str, Any]:
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request) -> HTMLResponse:
-    searcher, error = _index_state(request)
+    searcher, error = index_state(request)
     query = request.query_params
-    return _render(
+    return render(
         request,
         "search.html",
         "search",
@@ -381,27 +383,27 @@ def search_page(request: Request) -> HTMLResponse:
 
 @router.get("/dokument", response_class=HTMLResponse)
 def documents_page(request: Request) -> HTMLResponse:
-    searcher, error = _index_state(request)
+    searcher, error = index_state(request)
     rows = []
     if searcher is not None:
         rows = sorted(
             (document_out(searcher, doc_id) for doc_id in searcher.index.documents),
             key=lambda d: d.title.casefold(),
         )
-    return _render(
+    return render(
         request,
         "documents.html",
         "documents",
         status_code=503 if error else 200,
         index_error=error,
         rows=rows,
-        indexed=_format_indexed,
+        indexed=format_indexed,
     )
 
 
 @router.get("/jamfor", response_class=HTMLResponse)
 def compare_page(request: Request) -> HTMLResponse:
-    searcher, error = _index_state(request)
+    searcher, error = index_state(request)
     choices = _choices(searcher)
     ids = [d.doc_id for d in choices["documents"]]
     source = request.query_params.get("source", "")
@@ -411,7 +413,7 @@ def compare_page(request: Request) -> HTMLResponse:
     targets = [t for t in request.query_params.getlist("target") if t in ids and t != source]
     if not targets:
         targets = [next((i for i in ids if i != source), "")]
-    return _render(
+    return render(
         request,
         "compare.html",
         "compare",
@@ -424,7 +426,7 @@ def compare_page(request: Request) -> HTMLResponse:
     )
 
 
-def _format_indexed(value: str | None) -> str:
+def format_indexed(value: str | None) -> str:
     """'2026-11-23T07:51:21.225209+00:00' → '2026-11-23 07:51 UTC'."""
     if not value:
         return "–"
