@@ -75,6 +75,8 @@ bench: ingest
 	$(BIN)/python -m bench.reindex
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.compare
+	$(BIN)/python -m bench.model_equivalence
+	$(BIN)/python -m bench.long_pdf
 	$(BIN)/python -m bench.run
 
 clean:
