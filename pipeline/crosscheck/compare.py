@@ -32,7 +32,7 @@ import numpy as np
 from pipeline.crosscheck.evidence import Candidate, EvidenceIndex, cached
 from pipeline.crosscheck.explain import Explanation, QuantityPair, explain
 from pipeline.crosscheck.goal_cues import goal_cues
-from pipeline.crosscheck.goal_structure import StructuredGoal, Target, structure
+from pipeline.crosscheck.goal_structure import StructuredGoal, Target, indicator_of, structure
 from pipeline.crosscheck.goals import Goal, is_goal_heading
 from pipeline.crosscheck.stored import stored_goals, stored_statements
 from pipeline.errors import CompareError, UnknownDocument
@@ -55,6 +55,9 @@ CONFIDENCE_SCALE = 0.04
 """Score distance that turns a margin into confidence (about the spread of dev scores)."""
 NUMBER_CONFIDENCE = 0.9
 """Confidence of a decision taken on numbers of the same indicator."""
+TOPIC_CONFIDENCE = 0.6
+"""Confidence of a `partial` that rests only on a named indicator concept in a statement that
+otherwise scores low: the topic is there, how close it comes is unsure."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Features:
     has_numbers: bool
     numbers: str | None
     """``same`` or ``other`` when a candidate of the same indicator set a comparable number."""
+    topic: bool = False
+    """A target statement names one of the goal's indicator concepts: the topic is addressed."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class GoalCheck:
     features: Features
     nearest: Candidate | None = None
     """The best candidate even when the goal is absent (shown as "closest")."""
+    topical: Candidate | None = None
+    """The best candidate that names one of the goal's indicator concepts."""
 
     @property
     def note(self) -> str:
@@ -152,6 +159,26 @@ def number_match(goal: StructuredGoal, candidates: Sequence[Candidate], index: E
     return ("other", *other) if other else (None, None, None)
 
 
+def topic_match(goal: StructuredGoal, candidates: Sequence[Candidate]) -> Candidate | None:
+    """The best candidate that names one of the goal's indicator concepts ("klimatneutralt 2045"
+    for "växthusgasutsläpp … ska minska"): the target addresses the topic, even in other words.
+    For a goal that sets a number, one that sets a number too comes first (the closest to comparable)."""
+    named = [c for c in candidates if goal.indicator.shared_concepts(indicator_of(c.statement.text, c.statement.lang))]
+    with_numbers = [c for c in named if goal.targets and structure(c.statement.text, c.statement.lang).targets]
+    return next(iter(with_numbers or named), None)
+
+
+def evidence_for(relation: str, features: Features, thresholds: Thresholds, best: Candidate | None,
+                 topical: Candidate | None) -> Candidate | None:
+    """What a row cites: nothing when absent; the statement naming the concept when only the
+    concept kept the goal from being absent; else the best candidate."""
+    if relation == "absent":
+        return None
+    if features.best_score < thresholds.absent and topical is not None:
+        return topical
+    return best
+
+
 def decide(features: Features, thresholds: Thresholds) -> str:
     """The relation, from the features and thresholds (see the module docstring)."""
     if features.numbers == "same":
@@ -159,7 +186,7 @@ def decide(features: Features, thresholds: Thresholds) -> str:
     if features.numbers == "other":
         return "conflicts"
     if features.best_score < thresholds.absent:
-        return "absent"
+        return "partial" if features.topic else "absent"
     if features.has_numbers or features.best_score < thresholds.agree:
         return "partial"
     return "agrees"
@@ -170,6 +197,8 @@ def confidence(relation: str, features: Features, thresholds: Thresholds) -> flo
     if features.numbers is not None:
         return NUMBER_CONFIDENCE
     s = features.best_score
+    if relation == "partial" and s < thresholds.absent:
+        return TOPIC_CONFIDENCE
     margins = {
         "absent": thresholds.absent - s,
         "agrees": s - thresholds.agree,
@@ -214,9 +243,10 @@ def check_goal(goal: Goal, vector: np.ndarray, index: EvidenceIndex, targets: Se
     pool = index.candidates(vector, structured.indicator, targets, CANDIDATES, ranks)
     numbers, decisive, pair = number_match(structured, pool, index)
     best = pool[0] if pool else None
-    features = Features(best.score if best else -1.0, bool(structured.targets), numbers)
+    topical = topic_match(structured, pool)
+    features = Features(best.score if best else -1.0, bool(structured.targets), numbers, topical is not None)
     relation = decide(features, thresholds)
-    evidence = decisive or (best if relation != "absent" else None)
+    evidence = decisive or (evidence_for(relation, features, thresholds, best, topical))
     return GoalCheck(
         goal=goal,
         relation=relation,
@@ -227,6 +257,7 @@ def check_goal(goal: Goal, vector: np.ndarray, index: EvidenceIndex, targets: Se
                             names.get(evidence.statement.doc_id, "") if evidence else _targets_name(targets, names)),
         features=features,
         nearest=best,
+        topical=topical,
     )
 
 
@@ -237,8 +268,9 @@ def _targets_name(targets: Sequence[str], names: dict[str, str]) -> str:
 def rejudge(check: GoalCheck, thresholds: Thresholds) -> GoalCheck:
     """The same check under other thresholds (for leave-one-out); numbers decide as before."""
     relation = decide(check.features, thresholds)
-    evidence = check.evidence or check.nearest
-    return replace(check, relation=relation, evidence=None if relation == "absent" else evidence,
+    evidence = check.evidence if check.features.numbers is not None else evidence_for(
+        relation, check.features, thresholds, check.nearest, check.topical)
+    return replace(check, relation=relation, evidence=evidence,
                    confidence=confidence(relation, check.features, thresholds))
 
 

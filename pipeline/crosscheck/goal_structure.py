@@ -39,7 +39,8 @@ MIN_TAIL = 4
 
 CONCEPTS: dict[str, frozenset[str]] = {
     "nettoutsläpp av växthusgaser": frozenset({"nettoutsläpp", "klimatneutral", "klimatneutralitet", "nettonoll",
-                                               "nettonollutsläpp", "klimatneutralt"}),
+                                               "nettonollutsläpp", "klimatneutralt", "växthusgasutsläpp",
+                                               "växthusgas", "utsläpp", "koldioxidutsläpp", "fossilfri"}),
     "befolkning": frozenset({"invånare", "befolkning", "norrbottning", "folkmängd", "länsinvånare"}),
     "bostäder": frozenset({"bostad", "bostadsbyggande", "lägenhet"}),
     "anställningar": frozenset({"anställning", "arbetstillfälle", "rekrytering", "sysselsättning"}),
