@@ -15,6 +15,7 @@ one, for every example: the figure that says how much the fit flatters the dev s
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import numpy as np
 
 from pipeline.crosscheck.compare import RELATIONS, GoalCheck, Thresholds, check_goal, evidence_index, rejudge
