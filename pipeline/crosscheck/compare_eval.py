@@ -105,10 +105,11 @@ def _right_counts(checks: Sequence[GoalCheck], examples: Sequence[dict], file_of
 
 
 def fit(checks: Sequence[GoalCheck], examples: Sequence[dict], file_of: dict[str, str]) -> Thresholds:
-    """The thresholds with the most examples right, on a grid of the observed scores; ties keep the
-    lowest."""
+    """The thresholds with the most examples right, each halfway between two neighbouring observed
+    scores (the widest margin to both; a threshold just above one example flips on a rounding
+    difference); ties keep the lowest."""
     scores = np.unique(np.round([c.features.best_score for c in checks], 4))
-    grid = np.concatenate([[scores[0] - 1.0], scores + 1e-4])
+    grid = np.concatenate([[scores[0] - 1.0], (scores[:-1] + scores[1:]) / 2, [scores[-1] + 1.0]])
     counts = _right_counts(checks, examples, file_of, (grid, grid))
     i, j = np.unravel_index(int(np.argmax(counts)), counts.shape)
     return Thresholds(float(grid[i]), float(grid[j]))
