@@ -8,13 +8,16 @@ their goals. Each goal is judged against its best candidates, indicator before n
    (same kind and unit; or a deadline against a deadline) decides: the same value and year
    ``agrees``, another value or year ``conflicts``. Numbers of different indicators are
    never compared (population 260 000 vs 1 200 people per year of net migration);
-2. **absent** — the best candidate scores under `ABSENT_SCORE`: nothing addresses the topic;
+2. **absent** — the best candidate scores under `ABSENT_SCORE` and no statement names one of
+   the goal's indicator concepts: nothing addresses the topic (a named concept alone makes the
+   goal ``partial``: "klimatneutralt 2045" for a transport-emission cut; dev: 25 → 26 right);
 3. **partial** — a goal with a number the targets do not repeat, or a candidate between the
    thresholds (the same topic, vaguer or narrower);
 4. **agrees** — a goal without numbers whose best candidate scores at least `AGREE_SCORE`.
 
 The two thresholds are the only fitted values: chosen on `shared/eval/crosscheck_dev.json`
-by `styrdok eval-compare --fit`, which also reports them under leave-one-out (README).
+by `styrdok eval-compare --loo` (halfway between neighbouring scores), which also reports
+the figure under leave-one-out (README: 28 of 41 right, 26 under leave-one-out).
 Each row gets a confidence (how far its score lies from the threshold that decided it)
 and a plain explanation in Swedish and English.
 """
