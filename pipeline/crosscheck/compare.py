@@ -8,9 +8,10 @@ their goals. Each goal is judged against its best candidates, indicator before n
    (same kind and unit; or a deadline against a deadline) decides: the same value and year
    ``agrees``, another value or year ``conflicts``. Numbers of different indicators are
    never compared (population 260 000 vs 1 200 people per year of net migration);
-2. **absent** — the best candidate scores under `ABSENT_SCORE` and no statement names one of
-   the goal's indicator concepts: nothing addresses the topic (a named concept alone makes the
-   goal ``partial``: "klimatneutralt 2045" for a transport-emission cut; dev: 25 → 26 right);
+2. **absent** — the best candidate scores under `ABSENT_SCORE` and no statement sets a number
+   for an indicator concept the goal sets one for: nothing addresses the topic (such a
+   statement alone makes the goal ``partial``: "klimatneutralt 2045" for a transport-emission
+   cut by 2030; dev: 25 → 26 right);
 3. **partial** — a goal with a number the targets do not repeat, or a candidate between the
    thresholds (the same topic, vaguer or narrower);
 4. **agrees** — a goal without numbers whose best candidate scores at least `AGREE_SCORE`.
@@ -59,8 +60,8 @@ CONFIDENCE_SCALE = 0.04
 NUMBER_CONFIDENCE = 0.9
 """Confidence of a decision taken on numbers of the same indicator."""
 TOPIC_CONFIDENCE = 0.6
-"""Confidence of a `partial` that rests only on a named indicator concept in a statement that
-otherwise scores low: the topic is there, how close it comes is unsure."""
+"""Confidence of a `partial` that rests only on a number for the same indicator concept in a
+statement that otherwise scores low: the topic is there, how close it comes is unsure."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Features:
     numbers: str | None
     """``same`` or ``other`` when a candidate of the same indicator set a comparable number."""
     topic: bool = False
-    """A target statement names one of the goal's indicator concepts: the topic is addressed."""
+    """A target statement sets a number for an indicator concept the goal sets one for."""
 
 
 @dataclass(frozen=True)
@@ -163,12 +164,16 @@ def number_match(goal: StructuredGoal, candidates: Sequence[Candidate], index: E
 
 
 def topic_match(goal: StructuredGoal, candidates: Sequence[Candidate]) -> Candidate | None:
-    """The best candidate that names one of the goal's indicator concepts ("klimatneutralt 2045"
-    for "växthusgasutsläpp … ska minska"): the target addresses the topic, even in other words.
-    For a goal that sets a number, one that sets a number too comes first (the closest to comparable)."""
-    named = [c for c in candidates if goal.indicator.shared_concepts(indicator_of(c.statement.text, c.statement.lang))]
-    with_numbers = [c for c in named if goal.targets and structure(c.statement.text, c.statement.lang).targets]
-    return next(iter(with_numbers or named), None)
+    """The best candidate that sets a number for one of the indicator concepts the goal sets a
+    number for ("klimatneutralt 2045" for "växthusgasutsläpp … ska minska med 70 % … 2030"):
+    the target addresses the same indicator, with a number that is not comparable. Only
+    numbered statements count on both sides: a concept word in passing ("alla invånare")
+    names no indicator."""
+    if not goal.targets:
+        return None
+    return next((c for c in candidates
+                 if goal.indicator.shared_concepts(indicator_of(c.statement.text, c.statement.lang))
+                 and structure(c.statement.text, c.statement.lang).targets), None)
 
 
 def evidence_for(relation: str, features: Features, thresholds: Thresholds, best: Candidate | None,

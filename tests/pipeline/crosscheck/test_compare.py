@@ -90,7 +90,7 @@ def test_decision(features: Features, relation: str) -> None:
     assert decide(features, Thresholds(absent=0.93, agree=1.02)) == relation
 
 
-def test_a_goal_whose_indicator_the_target_names_cites_the_statement_with_a_number() -> None:
+def test_a_goal_whose_indicator_the_target_sets_a_number_for_cites_that_statement() -> None:
     goal = structure("Växthusgasutsläpp från inrikes transporter ska minska med minst 70 % senast år 2030 (jmf 2010)")
     texts = ["Verksamheten blir mer klimatneutral genom att använda förnybara material.",
              "Norrbotten bidrar till en omställning fossilfritt och klimatneutralt 2045.",
@@ -101,6 +101,8 @@ def test_a_goal_whose_indicator_the_target_names_cites_the_statement_with_a_numb
     found = topic_match(goal, candidates)
     assert found is not None and found.statement.text == texts[1]
     assert topic_match(structure("Kulturlivet ska stärkas i hela länet."), candidates) is None
+    # a goal without a number names no measured indicator, even with a concept word
+    assert topic_match(structure("Verksamheten ska bli klimatneutral."), candidates) is None
 
 
 def test_a_suspended_compound_part_is_a_part_of_the_evidence_and_a_word_of_the_goal() -> None:
