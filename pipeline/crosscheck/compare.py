@@ -146,8 +146,9 @@ def number_match(goal: StructuredGoal, candidates: Sequence[Candidate], index: E
     other: tuple[Candidate, QuantityPair] | None = None
     for candidate in candidates:
         found = structure(candidate.statement.text, candidate.statement.lang)
-        concept = bool(goal.indicator.shared_concepts(found.indicator))
-        if not concept and index.overlap(goal.indicator, found.indicator) < INDICATOR_OVERLAP:
+        measured = index.indicators[candidate.row]  # the evidence's indicator (suspended parts as parts)
+        concept = bool(goal.indicator.shared_concepts(measured))
+        if not concept and index.overlap(goal.indicator, measured) < INDICATOR_OVERLAP:
             continue
         for want in goal.targets:
             if want.kind == "deadline" and not concept:
