@@ -15,11 +15,11 @@ one, for every example: the figure that says how much the fit flatters the dev s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
 from pipeline.crosscheck.compare import RELATIONS, GoalCheck, Thresholds, check_goal, evidence_index, rejudge
+from pipeline.crosscheck.evidence import Candidate
 from pipeline.crosscheck.goals import Goal
 from pipeline.crosscheck.stored import stored_goals
 from pipeline.search.hybrid import Searcher
@@ -66,21 +66,18 @@ def run_checks(searcher: Searcher, examples: Sequence[dict]) -> tuple[list[GoalC
 
 
 def _page_right(check: GoalCheck, example: dict, file_of: dict[str, str]) -> bool:
-    if example["relation"] == "absent":
-        return True
-    if check.evidence is None:
-        return False
-    s = check.evidence.statement
-    return any(m["file"] == file_of[s.doc_id] and m["page"] == s.page for m in example["matches"])
+    return example["relation"] == "absent" or _on_gold_page(check.evidence, example, file_of)
 
 
 def _right(check: GoalCheck, example: dict, file_of: dict[str, str]) -> bool:
     return check.relation == example["relation"] and _page_right(check, example, file_of)
 
 
-def _page_ok(check: GoalCheck, example: dict, file_of: dict[str, str]) -> bool:
-    """Whether the evidence the check would cite (also under other thresholds) is on a gold page."""
-    return _page_right(replace(check, evidence=check.evidence or check.nearest), example, file_of)
+def _on_gold_page(candidate: Candidate | None, example: dict, file_of: dict[str, str]) -> bool:
+    if candidate is None:
+        return False
+    s = candidate.statement
+    return any(m["file"] == file_of[s.doc_id] and m["page"] == s.page for m in example["matches"])
 
 
 def _right_counts(checks: Sequence[GoalCheck], examples: Sequence[dict], file_of: dict[str, str],
@@ -90,23 +87,29 @@ def _right_counts(checks: Sequence[GoalCheck], examples: Sequence[dict], file_of
     total = np.zeros((len(absent), len(agree)), dtype=np.int32)
     for check, example in zip(checks, examples):
         f, want = check.features, example["relation"]
-        if want != "absent" and not _page_ok(check, example, file_of):
-            continue  # wrong page: never right, whatever the thresholds
         if f.numbers is not None:
-            total += int(want == ("agrees" if f.numbers == "same" else "conflicts"))
+            total += int(want == ("agrees" if f.numbers == "same" else "conflicts")
+                         and _on_gold_page(check.evidence, example, file_of))
             continue
         is_absent = np.broadcast_to((f.best_score < absent)[:, None], total.shape)
         is_agree = np.broadcast_to((not f.has_numbers) & (f.best_score >= agree)[None, :], total.shape)
-        got = np.where(is_absent, "absent", np.where(is_agree, "agrees", "partial"))
-        total += got == want
+        got = np.where(is_absent, "partial" if f.topic else "absent", np.where(is_agree, "agrees", "partial"))
+        if want == "absent":
+            total += got == want
+            continue
+        best_ok = _on_gold_page(check.nearest, example, file_of)
+        topic_ok = _on_gold_page(check.topical, example, file_of)
+        page_ok = np.where(is_absent, topic_ok, best_ok)
+        total += (got == want) & page_ok
     return total
 
 
 def fit(checks: Sequence[GoalCheck], examples: Sequence[dict], file_of: dict[str, str]) -> Thresholds:
-    """The thresholds with the most examples right, on a grid of the observed scores; ties keep the
-    lowest."""
+    """The thresholds with the most examples right, each halfway between two neighbouring observed
+    scores (the widest margin to both; a threshold just above one example flips on a rounding
+    difference); ties keep the lowest."""
     scores = np.unique(np.round([c.features.best_score for c in checks], 4))
-    grid = np.concatenate([[scores[0] - 1.0], scores + 1e-4])
+    grid = np.concatenate([[scores[0] - 1.0], (scores[:-1] + scores[1:]) / 2, [scores[-1] + 1.0]])
     counts = _right_counts(checks, examples, file_of, (grid, grid))
     i, j = np.unravel_index(int(np.argmax(counts)), counts.shape)
     return Thresholds(float(grid[i]), float(grid[j]))

@@ -13,10 +13,11 @@ from pipeline.crosscheck.compare import (
     compare,
     decide,
     number_match,
+    topic_match,
 )
 from pipeline.crosscheck.evaluate import evaluate_compare
 from pipeline.crosscheck.evidence import EvidenceIndex
-from pipeline.crosscheck.goal_structure import structure
+from pipeline.crosscheck.goal_structure import indicator_of, structure
 from pipeline.crosscheck.statements import Statement, locate_page, statement
 from pipeline.errors import CompareError, StyrdokError
 from tests.helpers import SHARED
@@ -81,10 +82,36 @@ def test_numbers_of_different_indicators_are_never_compared(goal: str, target: s
         (Features(1.10, True, None), "partial"),
         (Features(0.95, False, None), "partial"),
         (Features(1.10, False, None), "agrees"),
+        (Features(0.90, True, None, topic=True), "partial"),  # the target names the indicator concept
+        (Features(0.90, False, None, topic=True), "partial"),
     ],
 )
 def test_decision(features: Features, relation: str) -> None:
     assert decide(features, Thresholds(absent=0.93, agree=1.02)) == relation
+
+
+def test_a_goal_whose_indicator_the_target_sets_a_number_for_cites_that_statement() -> None:
+    goal = structure("Växthusgasutsläpp från inrikes transporter ska minska med minst 70 % senast år 2030 (jmf 2010)")
+    texts = ["Verksamheten blir mer klimatneutral genom att använda förnybara material.",
+             "Norrbotten bidrar till en omställning fossilfritt och klimatneutralt 2045.",
+             "Kollektivtrafiken ska vara tillgänglig i hela länet."]
+    statements = [_statement(t, i + 1) for i, t in enumerate(texts)]
+    index = EvidenceIndex(statements, np.zeros((len(statements), 4), dtype=np.float32))
+    candidates = index.candidates(np.zeros(4, dtype=np.float32), goal.indicator, ["tgt"], 10)
+    found = topic_match(goal, candidates)
+    assert found is not None and found.statement.text == texts[1]
+    assert topic_match(structure("Kulturlivet ska stärkas i hela länet."), candidates) is None
+    # a goal without a number names no measured indicator, even with a concept word
+    assert topic_match(structure("Verksamheten ska bli klimatneutral."), candidates) is None
+
+
+def test_a_suspended_compound_part_is_a_part_of_the_evidence_and_a_word_of_the_goal() -> None:
+    text = "Regionen har en anställnings- samt lönebildningsprocess och arbetar med hälso-, sjuk- och tandvård."
+    evidence = indicator_of(text)
+    assert {"anställning", "hälsa", "sjuk"} <= evidence.parts
+    assert not {"anställning", "hälsa", "sjuk"} & evidence.lemmas
+    assert {"anställning", "hälsa", "sjuk"} <= structure(text).indicator.lemmas
+    assert "brp-krona" in indicator_of("tillförd energi/BRP-krona").lemmas  # a hyphen inside a word stays
 
 
 def test_a_statement_cites_the_page_it_starts_on() -> None:
@@ -101,11 +128,11 @@ def _ids(searcher) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {info.file_name: doc_id for doc_id, info in searcher.index.documents.items()}
 
 
-DEV_RIGHT = 23
-"""Examples of crosscheck_dev.json right (relation and page): 25 measured (README), minus a margin
+DEV_RIGHT = 26
+"""Examples of crosscheck_dev.json right (relation and page): 28 measured (README), minus a margin
 of 2 for index differences. Far below the issue's 90 % target: see README."""
-DEV_RELATION_RIGHT = 26
-"""Relation right: 28 measured, minus 2."""
+DEV_RELATION_RIGHT = 31
+"""Relation right: 33 measured, minus 2."""
 
 
 @pytest.mark.slow
