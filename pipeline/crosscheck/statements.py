@@ -33,6 +33,14 @@ _BULLET = re.compile(r"\s*[•▪●◦]\s*|(?<=[:.])\s+[–-]\s+")
 _CAPS_HEADING = re.compile(r"(?<![\w:])(?:[A-ZÅÄÖ][A-ZÅÄÖ\-]+,?\s+){1,}[A-ZÅÄÖ][A-ZÅÄÖ\-]+:?(?![\w])")
 _GLUED_FOOTNOTE = re.compile(r"(?<=[a-zåäö]) \d{1,2} (?=[A-ZÅÄÖ][a-zåäö])")
 _NOT_KEY = re.compile(r"[\W_]+")
+BREAK_WINDOW = 4
+"""Lines either side whose longest sets the column width a line is measured against (a
+two-column page's columns differ; a few neighbours stay in one column)."""
+BREAK_SLACK = 4
+"""Characters of room a line must still have for the next line's first word before its end
+counts as a hard break (characters of a proportional font differ in width)."""
+TAIL_WORDS = 2
+"""Closing words of a line that, with the next line's first word, locate the break in a passage."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,34 @@ def locate_page(text: str, pages: Sequence[int], page_keys: Mapping[int, str]) -
     return pages[0]
 
 
+def hard_breaks(page_text: str) -> list[tuple[str, str]]:
+    """(tail, head) of each line end on a page that is a paragraph or list-item end without
+    punctuation: the line ends in a letter, the next starts with a capital, and the next
+    line's first word would have fitted on the line ("… ungas psykiska hälsa" / "Norrbotten
+    ska hålla ihop."; list items whose bullets are drawings). A wrap before a name
+    ("… samverkan med" / "Norrbotten …") leaves no room for it and is no break."""
+    lines = [" ".join(line.split()) for line in page_text.splitlines()]
+    found = []
+    for i, (line, following) in enumerate(zip(lines, lines[1:])):
+        if not line or not following or not line[-1].isalpha() or not following[0].isupper():
+            continue
+        width = max(len(other) for other in lines[max(0, i - BREAK_WINDOW) : i + BREAK_WINDOW + 2])
+        head = following.split()[0]
+        if len(line) + 1 + len(head) + BREAK_SLACK <= width:
+            found.append((" ".join(line.split()[-TAIL_WORDS:]), head))
+    return found
+
+
+def cut_at_breaks(text: str, breaks: Sequence[tuple[str, str]]) -> list[str]:
+    """``text`` cut before the head of every hard break it contains."""
+    cuts = {0, len(text)}
+    for tail, head in breaks:
+        for match in re.finditer(rf"(?<!\S){re.escape(tail)}\s+(?={re.escape(head)}(?!\S))", text):
+            cuts.add(match.end())
+    points = sorted(cuts)
+    return [text[a:b].strip() for a, b in zip(points, points[1:]) if text[a:b].strip()]
+
+
 def _items(text: str, lang: str) -> list[str]:
     """A run of list lines joined with spaces ("Skapa … Öka andelen …"), cut before each
     capitalised verb form that follows a lower-case word; other text stays whole."""
@@ -85,10 +121,11 @@ def _items(text: str, lang: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)])]
 
 
-def _pieces(text: str, lang: str) -> Iterable[tuple[str, str]]:
-    """(kind, text) of the sentences and list items of a text passage."""
+def _pieces(text: str, lang: str, breaks: Sequence[tuple[str, str]] = ()) -> Iterable[tuple[str, str]]:
+    """(kind, text) of the sentences and list items of a text passage (cut first at the hard
+    line breaks of its pages)."""
     text = _GLUED_FOOTNOTE.sub("\n\n", text)
-    for chunk in _BULLET.split(text):
+    for chunk in (c for block in cut_at_breaks(text, breaks) for c in _BULLET.split(block)):
         for part in _CAPS_HEADING.split(chunk):
             for sentence in sentences(part, lang):
                 items = _items(sentence, lang)
@@ -100,6 +137,7 @@ def statements_of(passages: Sequence[Passage], page_texts: Mapping[int, str],
                   labels: Mapping[int, str | None]) -> list[Statement]:
     """Statements of one document's passages in reading order, headings included once each."""
     page_keys = {page: _key(text) for page, text in page_texts.items()}
+    breaks = {page: hard_breaks(text) for page, text in page_texts.items()}
     found: list[Statement] = []
     headings: set[str] = set()
     for p in sorted(passages, key=lambda p: p.ordinal):
@@ -109,7 +147,8 @@ def statements_of(passages: Sequence[Passage], page_texts: Mapping[int, str],
                 page = locate_page(heading, p.pages, page_keys)
                 found.append(statement(p.doc_id, heading, page, labels.get(page or 0), "heading",
                                        p.section_path[: depth + 1], p.passage_id, p.lang))
-        pieces = [("table", p.text)] if p.kind == "table" else _pieces(p.text, p.lang)
+        pieces = [("table", p.text)] if p.kind == "table" else _pieces(
+            p.text, p.lang, [b for page in p.pages for b in breaks.get(page, ())])
         for kind, text in pieces:
             text = " ".join(text.split())
             if len(text.split()) < MIN_WORDS:

@@ -21,8 +21,9 @@ MANIFEST_NAME = "manifest.json"
 DB_NAME = "styrdok.sqlite"
 ROW_DOC_NAME = "row_doc.npy"
 ROW_LANG_NAME = "row_lang.npy"
-FORMAT_VERSION = 5
-"""Bumped when the files change shape; an index of another format is rebuilt on ingest."""
+FORMAT_VERSION = 6
+"""Bumped when the files change shape or what ingest derives into them changes (6: statements
+cut at hard line breaks); an index of another format is rebuilt on ingest."""
 
 def checksums(directory: Path) -> dict[str, str]:
     """SHA-256 of every index file under `directory` except the manifest, by relative path."""

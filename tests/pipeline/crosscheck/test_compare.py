@@ -18,7 +18,8 @@ from pipeline.crosscheck.compare import (
 from pipeline.crosscheck.evaluate import evaluate_compare
 from pipeline.crosscheck.evidence import EvidenceIndex
 from pipeline.crosscheck.goal_structure import indicator_of, structure
-from pipeline.crosscheck.statements import Statement, locate_page, statement
+from pipeline.crosscheck.statements import Statement, cut_at_breaks, hard_breaks, locate_page, statement
+from pipeline.crosscheck.stored import stored_statements
 from pipeline.errors import CompareError, StyrdokError
 from tests.helpers import SHARED
 
@@ -121,6 +122,27 @@ def test_a_statement_cites_the_page_it_starts_on() -> None:
     assert locate_page("Något som inte står någonstans.", (18, 19), keys) == 18
 
 
+PLAN_PAGE_5 = """skeden, men även ett förebyggande arbete på bred front i samverkan med
+länets kommuner inte minst när det gäller ungas psykiska hälsa
+Norrbotten ska hålla ihop. Genom en kollektivtrafik som möjliggör resande
+inom länet och genom ett rikt kulturliv skapas band människor emellan.
+Genom att vara en aktiv part i det regionala utvecklingsarbetet bidrar vi till
+ett Norrbotten i framkant där en diversifierad arbetsmarknad med flera olika
+näringar ger länet livskraft. Framtidens Norrbotten bygger vi nu."""
+"""Lines of the strategic plan, p. 5, as the page text stores them: the paragraph before "Norrbotten
+ska hålla ihop." ends without a full stop."""
+
+
+def test_a_line_that_ends_short_without_punctuation_ends_its_statement() -> None:
+    breaks = hard_breaks(PLAN_PAGE_5)
+    assert breaks == [("psykiska hälsa", "Norrbotten")]  # the other line ends have no room or punctuation
+    passage = " ".join(PLAN_PAGE_5.split())
+    pieces = cut_at_breaks(passage, breaks)
+    assert pieces[1].startswith("Norrbotten ska hålla ihop.") and pieces[0].endswith("ungas psykiska hälsa")
+    # a wrap before a name leaves no room for it on the line: no break
+    assert hard_breaks("Regionen arbetar i nära samverkan med\nNorrbottens kommuner och med staten.") == []
+
+
 # --- the corpus -----------------------------------------------------------------------------
 
 
@@ -143,6 +165,20 @@ def test_development_examples(searcher) -> None:  # type: ignore[no-untyped-def]
     assert report["right"] >= DEV_RIGHT, [r for r in report["examples"] if not r["right"]]
     assert report["relation_right"] >= DEV_RELATION_RIGHT
     assert sum(sum(row.values()) for row in report["confusion"].values()) == 41
+
+
+@pytest.mark.slow
+def test_statements_end_at_hard_line_breaks_of_the_corpus(searcher) -> None:  # type: ignore[no-untyped-def]
+    ids = _ids(searcher)
+    statements, _ = stored_statements(searcher.index)
+    texts = {(s.doc_id, s.text): s.page for s in statements}
+    assert texts[(ids[PLAN], "Norrbotten ska hålla ihop.")] == 5
+    # list items whose bullets are drawings, one statement each (RUS p. 14, p. 16)
+    item = "Arkitektur, form och design ska bidra till ett hållbart, jämlikt och mindre segregerat samhälle med " \
+           "omsorgsfullt gestaltade livsmiljöer"
+    assert texts[(ids[RUS], item)] == 14
+    item = "Främja ett breddat näringsliv genom skapa innovativa miljöer utifrån kultur, kulturarv och naturmiljöer"
+    assert texts[(ids[RUS], item)] == 16
 
 
 @pytest.mark.slow
