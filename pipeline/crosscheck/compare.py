@@ -18,7 +18,7 @@ their goals. Each goal is judged against its best candidates, indicator before n
 
 The two thresholds are the only fitted values: chosen on `shared/eval/crosscheck_dev.json`
 by `styrdok eval-compare --loo` (halfway between neighbouring scores), which also reports
-the figure under leave-one-out (README: 28 of 41 right, 26 under leave-one-out).
+the figure under leave-one-out (README: 28 of 41 right, 25 under leave-one-out).
 Each row gets a confidence (how far its score lies from the threshold that decided it)
 and a plain explanation in Swedish and English.
 """
