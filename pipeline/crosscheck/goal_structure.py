@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from pipeline.crosscheck.quantities import Quantity, parse_direction, parse_quantities, parse_years
 from pipeline.text.analysis import analyze
+from pipeline.text.compounds import cuts, head_forms
 from pipeline.text.nlp import lexicon
 
 MIN_PART = 4
@@ -36,6 +37,9 @@ MIN_KNOWN_COMPOUND = 12
 "energieffektivisering" is split)."""
 MIN_TAIL = 4
 """Shortest tail taken as a part: shorter tails match by chance ("-tal", "-ning")."""
+HEAD_JOINTS = ("", "s")
+"""Joints read here; an "e" joint or a dropped vowel would let the lemma table's short words
+("skol", "pojk") turn up as parts by chance."""
 
 CONCEPTS: dict[str, frozenset[str]] = {
     "nettoutsläpp av växthusgaser": frozenset({"nettoutsläpp", "klimatneutral", "klimatneutralitet", "nettonoll",
@@ -103,12 +107,11 @@ def compound_parts(term: str) -> frozenset[str]:
     if len(term) < MIN_KNOWN_COMPOUND and table.lookup(term) is not None:
         return frozenset()
     parts: set[str] = set()
-    for split in range(MIN_PART, len(term) - MIN_TAIL + 1):
-        tail = table.lookup(term[split:])
+    for head, rest in cuts(term, MIN_PART, MIN_TAIL):
+        tail = table.lookup(rest)
         if tail is None:
             continue
-        head = term[:split]
-        for candidate in (head, head[:-1] if head.endswith("s") else ""):
+        for candidate in head_forms(head, joints=HEAD_JOINTS, vowels=()):
             lemma = table.lookup(candidate) if len(candidate) >= MIN_PART else None
             if lemma is not None:
                 parts.update((lemma, tail))

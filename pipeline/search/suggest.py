@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from pipeline.search.hybrid import SearchIndex
 from pipeline.text.analysis import analyzed_words
+from pipeline.text.compounds import cuts, head_forms
 from pipeline.text.language import detect_query_language
 
 MIN_WORD_CHARS = 4
@@ -30,10 +31,6 @@ LONG_WORD_CHARS = 8
 """From this length two edits are allowed (one below): "kompetensförsörjnig" is one typo away."""
 CANDIDATES = 40
 """Vocabulary terms, by shared trigrams, whose exact distance is computed."""
-LINKING = ("", "s", "e")
-"""Swedish compound joints: "sjukvård|budget", "sjukvård|s|budget", "pojk|e|år"."""
-DROPPED_VOWELS = ("a", "e", "o")
-"""A first part may drop its final vowel: "skol|gård" (skola), "kyrk|råd" (kyrka)."""
 MIN_PART_CHARS = 3
 """Shortest compound part counted as a known word ("ek", "is" would split anything)."""
 
@@ -98,16 +95,11 @@ class Suggester:
 
     def known_head(self, head: str) -> bool:
         """True when `head` is a known term as the first part of a compound (joint letter, dropped vowel)."""
-        if any(head.endswith(link) and head[: len(head) - len(link)] in self.vocabulary for link in LINKING):
-            return True
-        return any(head + vowel in self.vocabulary for vowel in DROPPED_VOWELS)
+        return any(form in self.vocabulary for form in head_forms(head))
 
     def is_compound(self, term: str) -> bool:
         """True when `term` is two known terms joined, with or without a linking letter."""
-        for split in range(MIN_PART_CHARS, len(term) - MIN_PART_CHARS + 1):
-            if term[split:] in self.vocabulary and self.known_head(term[:split]):
-                return True
-        return False
+        return any(tail in self.vocabulary and self.known_head(head) for head, tail in cuts(term, MIN_PART_CHARS, MIN_PART_CHARS))
 
     def closest(self, term: str, limit: int) -> str | None:
         """The vocabulary term nearest `term` within `limit` edits (higher frequency wins a tie)."""
