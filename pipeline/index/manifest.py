@@ -21,7 +21,11 @@ MANIFEST_NAME = "manifest.json"
 DB_NAME = "styrdok.sqlite"
 ROW_DOC_NAME = "row_doc.npy"
 ROW_LANG_NAME = "row_lang.npy"
-FORMAT_VERSION = 5
+SENTENCES_NAME = "sentences.npy"
+SENTENCE_OFFSETS_NAME = "sentence_offsets.npy"
+UNITS_NAME = "units.npy"
+UNIT_OFFSETS_NAME = "unit_offsets.npy"
+FORMAT_VERSION = 6
 """Bumped when the files change shape; an index of another format is rebuilt on ingest."""
 
 def checksums(directory: Path) -> dict[str, str]:
