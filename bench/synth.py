@@ -43,12 +43,23 @@ import numpy as np
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.embed.embedder import Embedder
-from pipeline.index.store import EmbeddingCache
 from pipeline.extract.passages import passage_id
 from pipeline.index.bm25 import LexicalIndex
 from pipeline.index.build import write_row_codes
-from pipeline.index.manifest import BM25_NAME, DB_NAME, FAISS_NAME, FORMAT_VERSION, MANIFEST_NAME, checksums, read_manifest
-from pipeline.index.store import connect, write_passages
+from pipeline.index.manifest import (
+    BM25_NAME,
+    DB_NAME,
+    FAISS_NAME,
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    SENTENCE_OFFSETS_NAME,
+    SENTENCES_NAME,
+    UNIT_OFFSETS_NAME,
+    UNITS_NAME,
+    checksums,
+    read_manifest,
+)
+from pipeline.index.store import EmbeddingCache, connect, write_passages
 from pipeline.index.vectors import build_vector_index
 from pipeline.index.versions import IndexVersions
 from pipeline.records import PATH_SEPARATOR, Passage
@@ -184,7 +195,10 @@ def build_shared(units: Units, n: int, seed: int, model_id: str) -> BuiltSize:
     stamp_path = base / "stamp.json"
     vec_path = base / "vectors.npy"
     if stamp_path.exists() and json.loads(stamp_path.read_text()) == stamp and vec_path.exists():
-        return BuiltSize(n, shared, np.load(vec_path, mmap_mode="r"), {})
+        vectors = np.load(vec_path, mmap_mode="r")
+        if not (shared / SENTENCES_NAME).exists():  # built before the search kept sentence vectors
+            write_row_vectors(units, synthesize(units, n, seed), vectors, shared)
+        return BuiltSize(n, shared, vectors, {})
     shutil.rmtree(base, ignore_errors=True)
     shared.mkdir(parents=True)
     seconds: dict[str, float] = {}
@@ -228,10 +242,34 @@ def build_shared(units: Units, n: int, seed: int, model_id: str) -> BuiltSize:
     started = time.perf_counter()
     LexicalIndex.build(tokens).save(shared / BM25_NAME)
     seconds["bm25"] = time.perf_counter() - started
-    del tokens, members
+    del tokens
+    write_row_vectors(units, members, vectors, shared)
+    del members
     np.save(vec_path, vectors)
     stamp_path.write_text(json.dumps(stamp))
     return BuiltSize(n, shared, vectors, seconds)
+
+
+def write_row_vectors(units: Units, members: list[np.ndarray], vectors: np.ndarray, shared: Path, chunk: int = 50_000) -> None:
+    """The vectors search keeps beside FAISS (`pipeline.index.vectors.RowVectors`), so the
+    benchmark pays for scoring them: each passage's members as its sentences, its own vector
+    as FAISS's. Written in chunks: at 10^6 passages the sentences are ~3.5 GB in float16."""
+    counts = np.array([len(m) for m in members], dtype=np.int64)
+    np.save(shared / SENTENCE_OFFSETS_NAME, np.concatenate([[0], np.cumsum(counts)]))
+    dim = units.vectors.shape[1]
+    out = np.lib.format.open_memmap(shared / SENTENCES_NAME, mode="w+", dtype=np.float16, shape=(int(counts.sum()), dim))
+    at = 0
+    for start in range(0, len(members), chunk):
+        block = np.concatenate(members[start : start + chunk])
+        out[at : at + len(block)] = units.vectors[block].astype(np.float16)
+        at += len(block)
+    out.flush()
+    del out
+    np.save(shared / UNIT_OFFSETS_NAME, np.arange(len(members) + 1, dtype=np.int64))
+    units_out = np.lib.format.open_memmap(shared / UNITS_NAME, mode="w+", dtype=np.float16, shape=(len(members), dim))
+    for start in range(0, len(members), chunk):
+        units_out[start : start + chunk] = np.asarray(vectors[start : start + chunk], dtype=np.float16)
+    units_out.flush()
 
 
 HNSW_M = 32
@@ -273,6 +311,8 @@ def write_version(built: BuiltSize, kind: str, index: faiss.Index, model_id: str
     directory = root / "versions" / VERSION_NAME
     (directory / BM25_NAME).mkdir(parents=True)
     os.link(built.shared / DB_NAME, directory / DB_NAME)
+    for name in (SENTENCES_NAME, SENTENCE_OFFSETS_NAME, UNITS_NAME, UNIT_OFFSETS_NAME):
+        os.link(built.shared / name, directory / name)
     for file in (built.shared / BM25_NAME).iterdir():
         os.link(file, directory / BM25_NAME / file.name)
     faiss.write_index(index, str(directory / FAISS_NAME))

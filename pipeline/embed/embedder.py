@@ -131,6 +131,10 @@ class Embedder:
     def encode_query(self, query: str) -> np.ndarray:
         return self.engine.encode([self.spec.query_prefix + query])[0]
 
+    def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
+        """Several queries in one pass of the model (a row each)."""
+        return self.engine.encode([self.spec.query_prefix + q for q in queries])
+
     def encode_passages(
         self,
         texts: Sequence[str],

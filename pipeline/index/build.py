@@ -18,10 +18,14 @@ from pipeline.index.manifest import (
     MANIFEST_NAME,
     ROW_DOC_NAME,
     ROW_LANG_NAME,
+    SENTENCE_OFFSETS_NAME,
+    SENTENCES_NAME,
+    UNIT_OFFSETS_NAME,
+    UNITS_NAME,
     checksums,
 )
 from pipeline.index.store import passage_doc_langs
-from pipeline.index.vectors import IndexedPassage, build_vector_index, index_type
+from pipeline.index.vectors import IndexedPassage, RowVectors, build_vector_index, index_type
 from pipeline.records import PATH_SEPARATOR
 from pipeline.text.analysis import analyze
 
@@ -56,13 +60,20 @@ def write_search_files(
     owners: list[int] | None = None,
     extractor: int = 0,
     exact_limit: int = EXACT_INDEX_LIMIT,
+    sentences: tuple[np.ndarray, list[int]] | None = None,
 ) -> dict:
-    """Write FAISS, BM25, row codes and the manifest for passages in row order; returns the manifest.
+    """Write FAISS (and its vectors by passage), BM25, row codes, the sentence vectors and the
+    manifest for passages in row order; returns the manifest.
 
-    `owners[j]` is the passage row of vector j (default: one vector per passage).
+    `owners[j]` is the passage row of vector j (default: one vector per passage); `sentences`
+    the sentence vectors and the passage row of each (`pipeline.index.vectors.RowVectors`).
     """
     index = build_vector_index(vectors, exact_limit, None if owners is None else np.asarray(owners))
     faiss.write_index(index, str(directory / FAISS_NAME))
+    rows = list(range(len(vectors))) if owners is None else owners
+    RowVectors.write(vectors, rows, len(passages), directory / UNITS_NAME, directory / UNIT_OFFSETS_NAME)
+    if sentences is not None:
+        RowVectors.write(*sentences, len(passages), directory / SENTENCES_NAME, directory / SENTENCE_OFFSETS_NAME)
     tokens = [lexical_terms(p) for p in passages]
     if not any(tokens):
         tokens[0] = ["\u2205"]  # bm25s needs one term; an all-empty corpus matches nothing anyway

@@ -21,9 +21,14 @@ MANIFEST_NAME = "manifest.json"
 DB_NAME = "styrdok.sqlite"
 ROW_DOC_NAME = "row_doc.npy"
 ROW_LANG_NAME = "row_lang.npy"
-FORMAT_VERSION = 6
+SENTENCES_NAME = "sentences.npy"
+SENTENCE_OFFSETS_NAME = "sentence_offsets.npy"
+UNITS_NAME = "units.npy"
+UNIT_OFFSETS_NAME = "unit_offsets.npy"
+FORMAT_VERSION = 7
 """Bumped when the files change shape or what ingest derives into them changes (6: statements
-cut at hard line breaks); an index of another format is rebuilt on ingest."""
+cut at hard line breaks; 7: sentence and unit vectors beside FAISS); an index of another
+format is rebuilt on ingest."""
 
 def checksums(directory: Path) -> dict[str, str]:
     """SHA-256 of every index file under `directory` except the manifest, by relative path."""

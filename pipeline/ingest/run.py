@@ -45,7 +45,7 @@ from pipeline.index.store import (
     write_goal_rows,
     write_statement_rows,
 )
-from pipeline.index.vectors import IndexedPassage, embedding_units, indexed_passages
+from pipeline.index.vectors import IndexedPassage, all_embedding_units, indexed_passages
 from pipeline.index.versions import IndexVersions
 from pipeline.ingest.bounds import source_of
 from pipeline.ingest.catalog import read_catalog
@@ -163,9 +163,9 @@ class _Batch:
         store = FileStore(self.index_dir)
         with versions.build() as build_dir:
             passages = self._store(build_dir, current, plan, documents, store)
-            vectors, owners = self._embed(passages)
+            vectors, owners, sentences = self._embed(passages)
             self._goals(build_dir)
-            self._index(build_dir, passages, vectors, owners)
+            self._index(build_dir, passages, vectors, owners, sentences)
             self.report.version = build_dir.name.removesuffix(versions.BUILDING_SUFFIX)
         self.report.switched = True
         self.report.passages = len(passages)
@@ -239,18 +239,20 @@ class _Batch:
             return False
         return True
 
-    def _embed(self, passages: list[IndexedPassage]) -> tuple[np.ndarray, list[int]]:
+    def _embed(self, passages: list[IndexedPassage]) -> tuple[np.ndarray, list[int], tuple[np.ndarray, list[int]]]:
+        """FAISS's vectors with their passage rows, and the sentence vectors with theirs (one encoding pass)."""
         with _timed(self.report, "embed"):
-            texts, owners = embedding_units(passages)
-            self.listener.stage("embed", len(texts))
+            units = all_embedding_units(passages)
+            self.listener.stage("embed", len(units.texts) + len(units.sentences))
             _fault_point("embed")
             vectors, self.report.embedded = self.embedder.encode_passages(
-                texts,
+                units.texts + units.sentences,
                 EmbeddingCache(self.index_dir / CACHE_NAME),
                 progress=self.listener.advance,
                 encoder=self.executor.encoder(self.embedder),
             )
-        return vectors, owners
+        n = len(units.texts)
+        return vectors[:n], units.owners, (vectors[n:], units.sentence_owners)
 
     def _goals(self, build_dir: Path) -> None:
         with _timed(self.report, "goals"):
@@ -266,11 +268,19 @@ class _Batch:
             np.save(build_dir / STATEMENT_VECTORS_NAME, statement_vectors)
             self.listener.advance(1)
 
-    def _index(self, build_dir: Path, passages: list[IndexedPassage], vectors: np.ndarray, owners: list[int]) -> None:
+    def _index(
+        self,
+        build_dir: Path,
+        passages: list[IndexedPassage],
+        vectors: np.ndarray,
+        owners: list[int],
+        sentences: tuple[np.ndarray, list[int]],
+    ) -> None:
         with _timed(self.report, "index"):
             self.listener.stage("index", 1)
             write_search_files(
-                build_dir, passages, vectors, self.embedder.model_id, owners, EXTRACTOR_VERSION, self.exact_limit
+                build_dir, passages, vectors, self.embedder.model_id, owners, EXTRACTOR_VERSION, self.exact_limit,
+                sentences,
             )
             verify_build(build_dir, len(passages))
             self.listener.advance(1)

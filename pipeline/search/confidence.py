@@ -32,7 +32,7 @@ from dataclasses import dataclass
 BACKGROUND_FROM = 10
 BACKGROUND_TO = 50
 """Dense ranks whose scores stand for 'any passage': deep enough to hold no answer."""
-WEIGHTS = (-11.932, 268.928, 25.248)
+WEIGHTS = (-11.722, 264.543, 24.725)
 """(intercept, margin, coverage) of the logistic model; refit with `python -m pipeline.search.calibrate`."""
 ANSWERABLE_AT = 0.5
 """Confidence of the best passage at and above which a query counts as answered."""

@@ -95,5 +95,20 @@ WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d[\d\s.,]*\d|\d")
 
 def to_swedish(query: str) -> str:
     """Word-by-word Swedish rendering of an English query; unknown words stay as they are."""
-    words = WORD.findall(query)
-    return " ".join(GLOSSARY.get(w.lower().removesuffix("'s"), w) for w in words)
+    return rendering(query)[0]
+
+
+def rendering(query: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """`to_swedish` with where each rendered word came from: (start, end) in the rendering,
+    then (start, end) of its English word in ``query`` — so words of the rendering found to
+    name a document can be taken out of the English question too."""
+    out: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    at = 0
+    for match in WORD.finditer(query):
+        word = GLOSSARY.get(match.group(0).lower().removesuffix("'s"), match.group(0))
+        at += 1 if out else 0
+        spans.append((at, at + len(word), match.start(), match.end()))
+        out.append(word)
+        at += len(word)
+    return " ".join(out), spans

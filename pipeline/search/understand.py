@@ -26,13 +26,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.search.glossary import to_swedish
+from pipeline.search.glossary import rendering
 from pipeline.text.analysis import analyze, analyzed_words
 
 MIN_TITLE_TERMS = 3
 """Fewest content words a title needs to count as a reference on its own (see above)."""
 YEAR = re.compile(r"^(19|20)\d\d$")
 ACRONYM = re.compile(r"^[A-ZÅÄÖ]{2,6}$")
+JOINER = re.compile(r"[\s\-–—]*")
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _references(words: list[tuple[str, str]], aliases: list[Alias]) -> tuple[lis
 
 def parse_query(query: str, lang: str, aliases: list[Alias], titles: dict[str, str]) -> ParsedQuery:
     """Split a question into the documents it names, its years and its content words."""
-    source = query if lang == "sv" else to_swedish(query)
+    source, origin = (query, []) if lang == "sv" else rendering(query)
     analysed = analyzed_words(source, "sv")
     words = [(word.text, term) for word, term in analysed]
     documents, used = _references(words, aliases)
@@ -131,17 +132,23 @@ def parse_query(query: str, lang: str, aliases: list[Alias], titles: dict[str, s
             used.add(nxt)
             nxt += 1
     years = tuple(dict.fromkeys(int(t) for i, (_, t) in enumerate(words) if i not in used and YEAR.match(t)))
-    if lang == "sv":
-        removed = [analysed[i][0] for i in sorted(used)]
-        content = _without(query, [(w.start, w.end) for w in removed])
-    else:
-        content = query
-    return ParsedQuery(query, lang, tuple(documents), years, content)
+    removed = [(analysed[i][0].start, analysed[i][0].end) for i in sorted(used)]
+    if lang != "sv":  # the English words the rendered reference came from
+        removed = [(a, b) for start, end, a, b in origin if any(s < end and start < e for s, e in removed)]
+    return ParsedQuery(query, lang, tuple(documents), years, _without(query, removed))
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
-    out, last = [], 0
+    """The text with the spans cut out; a dash or space between two cut spans goes with them
+    ("planen 2023–2025" leaves no "–")."""
+    merged: list[tuple[int, int]] = []
     for start, end in spans:
+        if merged and JOINER.fullmatch(text[merged[-1][1] : start]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    out, last = [], 0
+    for start, end in merged:
         out.append(text[last:start])
         last = end
     out.append(text[last:])

@@ -57,6 +57,9 @@ class QueryMemo:
             self._queries[query] = self.embedder.encode_query(query)
         return self._queries[query]
 
+    def encode_queries(self, queries):  # type: ignore[no-untyped-def]
+        return np.stack([self.encode_query(q) for q in queries])
+
     def encode_passages(self, texts):  # type: ignore[no-untyped-def]
         return self.embedder.encode_passages(texts)
 

@@ -100,7 +100,7 @@ def _seed_cache(local_index: Path, target: Path, embedder, leave_out: str) -> in
 
     from pipeline.index.manifest import DB_NAME, ROW_DOC_NAME, read_manifest
     from pipeline.index.store import EmbeddingCache, connect
-    from pipeline.index.vectors import embedding_units, indexed_passages
+    from pipeline.index.vectors import all_embedding_units, indexed_passages
     from pipeline.index.versions import IndexVersions
 
     target.mkdir(parents=True, exist_ok=True)
@@ -111,8 +111,9 @@ def _seed_cache(local_index: Path, target: Path, embedder, leave_out: str) -> in
     row_doc = np.load(version / ROW_DOC_NAME)  # passages are in row order
     with connect(version / DB_NAME) as conn:
         passages = [p for i, p in enumerate(indexed_passages(conn)) if row_doc[i] == code]
-    texts, _ = embedding_units(passages)
-    keys = [hashlib.sha256(embedder.passage_input(t).encode()).hexdigest() for t in texts]
+    units = all_embedding_units(passages)
+    texts = units.texts + units.sentences
+    keys = list(dict.fromkeys(hashlib.sha256(embedder.passage_input(t).encode()).hexdigest() for t in texts))
     EmbeddingCache(target / CACHE_NAME).drop(embedder.model_id, keys)
     return len(keys)
 

@@ -57,6 +57,16 @@ def test_years_are_preferences_and_english_names_documents_through_the_glossary(
     assert english.documents == ("plan",)
 
 
+def test_english_questions_lose_the_words_that_name_a_document() -> None:
+    # the reference is a bonus; left in, it is matched (and embedded) as content
+    parsed = parse("Which political parties are behind the strategic plan 2023-2025?", "en")
+    assert parsed.documents == ("plan",) and parsed.years == ()
+    assert "political parties are behind" in parsed.content
+    assert not any(word in parsed.content for word in ("strategic", "plan", "2023", "2025", "-"))
+    # a year range of the title goes with it, dash included
+    assert parse("strategiska planen 2023–2025 om bredband").content == "om bredband"
+
+
 @pytest.mark.parametrize("query", ["   ", "\x00", "🙂🙂", "?!", ""])
 def test_queries_without_letters_or_digits_have_no_content(query: str) -> None:
     assert not has_content(query)
