@@ -133,7 +133,9 @@ class Embedder:
 
     def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Several queries in one pass of the model (a row each)."""
-        return self.engine.encode([self.spec.query_prefix + q for q in queries])
+        texts = [self.spec.query_prefix + q for q in queries]
+        engine = self.engine
+        return engine.encode_padded(texts) if isinstance(engine, OnnxEncoder) else engine.encode(texts)
 
     def encode_passages(
         self,

@@ -58,3 +58,13 @@ def test_export_keeps_word_embeddings_block_quantised(model_dir) -> None:  # typ
     assert (onnx.TensorProto.INT8, (250037, 384)) in shapes
     assert (onnx.TensorProto.FLOAT, (250037, 12)) in shapes
     assert (onnx.TensorProto.FLOAT, (250037, 384)) not in shapes
+
+
+def test_questions_padded_into_one_run_give_their_own_vectors(engines) -> None:  # type: ignore[no-untyped-def]
+    """`encode_padded` (a question and its variant without the document's name) equals
+    encoding each alone: padding is masked out of attention and of the mean."""
+    onnx, _ = engines
+    texts = ["query: Vad säger strategiska planen om civilt försvar?", "query: civilt försvar?", "query: RUS"]
+    together, alone = onnx.encode_padded(texts), onnx.encode(texts)
+    assert together.shape == alone.shape == (3, onnx.dimension)
+    assert float((together * alone).sum(axis=1).min()) >= 0.9999
