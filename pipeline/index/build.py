@@ -18,10 +18,8 @@ from pipeline.index.manifest import (
     MANIFEST_NAME,
     ROW_DOC_NAME,
     ROW_LANG_NAME,
-    SENTENCE_OFFSETS_NAME,
-    SENTENCES_NAME,
-    UNIT_OFFSETS_NAME,
-    UNITS_NAME,
+    SENTENCE_FILES,
+    UNIT_FILES,
     checksums,
 )
 from pipeline.index.store import passage_doc_langs
@@ -71,9 +69,9 @@ def write_search_files(
     index = build_vector_index(vectors, exact_limit, None if owners is None else np.asarray(owners))
     faiss.write_index(index, str(directory / FAISS_NAME))
     rows = list(range(len(vectors))) if owners is None else owners
-    RowVectors.write(vectors, rows, len(passages), directory / UNITS_NAME, directory / UNIT_OFFSETS_NAME)
+    RowVectors.write(vectors, rows, len(passages), directory, UNIT_FILES)
     if sentences is not None:
-        RowVectors.write(*sentences, len(passages), directory / SENTENCES_NAME, directory / SENTENCE_OFFSETS_NAME)
+        RowVectors.write(*sentences, len(passages), directory, SENTENCE_FILES)
     tokens = [lexical_terms(p) for p in passages]
     if not any(tokens):
         tokens[0] = ["\u2205"]  # bm25s needs one term; an all-empty corpus matches nothing anyway

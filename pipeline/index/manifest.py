@@ -25,6 +25,10 @@ SENTENCES_NAME = "sentences.npy"
 SENTENCE_OFFSETS_NAME = "sentence_offsets.npy"
 UNITS_NAME = "units.npy"
 UNIT_OFFSETS_NAME = "unit_offsets.npy"
+SENTENCE_FILES = (SENTENCES_NAME, SENTENCE_OFFSETS_NAME)
+"""The sentence vectors of each passage and where each passage's start (`vectors.RowVectors`)."""
+UNIT_FILES = (UNITS_NAME, UNIT_OFFSETS_NAME)
+"""The FAISS vectors again, grouped by passage (`vectors.RowVectors`)."""
 FORMAT_VERSION = 7
 """Bumped when the files change shape or what ingest derives into them changes (6: statements
 cut at hard line breaks; 7: sentence and unit vectors beside FAISS); an index of another

@@ -120,7 +120,9 @@ class RowVectors:
         self.offsets = offsets
 
     @staticmethod
-    def write(vectors: np.ndarray, owners: list[int], n_passages: int, vectors_path: Path, offsets_path: Path) -> None:
+    def write(vectors: np.ndarray, owners: list[int], n_passages: int, directory: Path, files: tuple[str, str]) -> None:
+        """Write ``vectors`` (owned by passage rows ``owners``) as ``files`` (vectors, offsets) in ``directory``."""
+        vectors_path, offsets_path = (directory / name for name in files)
         rows = np.asarray(owners, dtype=np.int64)
         order = np.argsort(rows, kind="stable")
         counts = np.bincount(rows, minlength=n_passages)
@@ -128,8 +130,9 @@ class RowVectors:
         np.save(vectors_path, np.asarray(vectors, dtype=np.float16).reshape(len(rows), -1)[order])
 
     @classmethod
-    def load(cls, vectors_path: Path, offsets_path: Path) -> RowVectors | None:
-        """The stored vectors, or None for a version written without them."""
+    def load(cls, directory: Path, files: tuple[str, str]) -> RowVectors | None:
+        """The vectors stored as ``files`` (vectors, offsets), or None for a version written without them."""
+        vectors_path, offsets_path = (directory / name for name in files)
         if not (vectors_path.exists() and offsets_path.exists()):
             return None
         return cls(np.load(vectors_path, mmap_mode="r"), np.load(offsets_path, mmap_mode="r"))

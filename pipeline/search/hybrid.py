@@ -34,10 +34,8 @@ from pipeline.index.manifest import (
     FAISS_NAME,
     ROW_DOC_NAME,
     ROW_LANG_NAME,
-    SENTENCE_OFFSETS_NAME,
-    SENTENCES_NAME,
-    UNIT_OFFSETS_NAME,
-    UNITS_NAME,
+    SENTENCE_FILES,
+    UNIT_FILES,
     read_manifest,
     verify_files,
 )
@@ -201,8 +199,8 @@ class SearchIndex:
         # MMAP_IFC maps flat and IVF storage from the file instead of copying it into memory
         self.vectors: Any = faiss.read_index(str(directory / FAISS_NAME), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
         self.lexical = LexicalIndex.load(directory / BM25_NAME, mmap=True)
-        self.sentences = RowVectors.load(directory / SENTENCES_NAME, directory / SENTENCE_OFFSETS_NAME)
-        self.units = RowVectors.load(directory / UNITS_NAME, directory / UNIT_OFFSETS_NAME)
+        self.sentences = RowVectors.load(directory, SENTENCE_FILES)
+        self.units = RowVectors.load(directory, UNIT_FILES)
 
     def __len__(self) -> int:
         return len(self.row_doc)

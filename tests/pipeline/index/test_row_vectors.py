@@ -14,8 +14,8 @@ def test_best_vector_per_row_whatever_the_order_they_were_written_in(tmp_path: P
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(7, 8)).astype(np.float32)
     owners = [2, 0, 2, 3, 0, 2, 3]  # row 1 has none, rows come unsorted
-    RowVectors.write(vectors, owners, 4, tmp_path / "v.npy", tmp_path / "o.npy")
-    stored = RowVectors.load(tmp_path / "v.npy", tmp_path / "o.npy")
+    RowVectors.write(vectors, owners, 4, tmp_path, ("v.npy", "o.npy"))
+    stored = RowVectors.load(tmp_path, ("v.npy", "o.npy"))
     assert stored is not None
     query = rng.normal(size=8).astype(np.float32)
     best = stored.best(query, [3, 1, 0, 2, 9])
@@ -28,4 +28,4 @@ def test_best_vector_per_row_whatever_the_order_they_were_written_in(tmp_path: P
 
 
 def test_a_version_written_without_them_has_none(tmp_path: Path) -> None:
-    assert RowVectors.load(tmp_path / "v.npy", tmp_path / "o.npy") is None
+    assert RowVectors.load(tmp_path, ("v.npy", "o.npy")) is None
