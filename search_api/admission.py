@@ -39,6 +39,8 @@ HEAVY_SLOTS = 1
 MAX_WAIT_S = 1.0
 """A costly item waits at most about this long for spare capacity (then runs anyway): a maximal
 batch of 20 queries then finishes within ~20 s even while users saturate the machine."""
+
+
 class Admission:
     """Counts cheap work and queues costly work (see the module docstring)."""
 
