@@ -161,16 +161,6 @@ class EvidenceIndex:
             if passage_id in cut.passages:
                 found[cut.passages[passage_id]] = rank
         bonus = np.where(found > 0, PASSAGE_WEIGHT * 2 / (1 + np.maximum(found, 1)), 0.0)
-        import os
-        w = float(os.environ.get("XC_HEAD", "0"))
-        if w:
-            if not hasattr(self, "_head_row"):
-                heads = {(st.doc_id, st.text): r for r, st in enumerate(self.statements) if st.kind == "heading"}
-                self._head_row = np.array([heads.get((st.doc_id, st.section_path[-1]) if st.section_path else ("", ""), -1)
-                                           for st in self.statements])
-            hr = self._head_row[rows]
-            hc = np.where(hr >= 0, self.vectors[np.maximum(hr, 0)] @ np.asarray(vector, dtype=np.float32), np.median(cosines))
-            bonus = bonus + w * (hc - np.median(cosines))
         return cosines + LEXICAL_WEIGHT * lexical + bonus, cosines, lexical
 
     def candidates(self, vector: np.ndarray, indicator: Indicator, targets: Sequence[str], k: int,
