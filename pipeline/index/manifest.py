@@ -29,10 +29,11 @@ SENTENCE_FILES = (SENTENCES_NAME, SENTENCE_OFFSETS_NAME)
 """The sentence vectors of each passage and where each passage's start (`vectors.RowVectors`)."""
 UNIT_FILES = (UNITS_NAME, UNIT_OFFSETS_NAME)
 """The FAISS vectors again, grouped by passage (`vectors.RowVectors`)."""
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 """Bumped when the files change shape or what ingest derives into them changes (6: statements
-cut at hard line breaks; 7: sentence and unit vectors beside FAISS); an index of another
-format is rebuilt on ingest."""
+cut at hard line breaks; 7: sentence and unit vectors beside FAISS; 8: goal cues for any
+region or municipality, goal words only in main clauses); an index of another format is
+rebuilt on ingest."""
 
 def checksums(directory: Path) -> dict[str, str]:
     """SHA-256 of every index file under `directory` except the manifest, by relative path."""

@@ -239,6 +239,16 @@ def test_action_proposals_are_goals() -> None:
         ("Norrbotten bidrar till FN:s globala hållbarhetsmål.", ()),
         ("Pensionskostnaderna beräknas minska med 15 mnkr.", ()),
         ("Befolkningen uppgick till 249 752 personer.", ()),
+        # any region or municipality speaks for itself, not only Norrbotten
+        ("Kommunen vill att fler barn ska lära sig simma.", ("modal",)),
+        ("Region Västerbotten vill bli klimatneutral.", ("modal",)),
+        ("Många vill flytta hit.", ()),
+        ("Simrishamns kommuns mål är att alla barn ska kunna simma.", ("goal_word",)),
+        ("Kultur- och fritidsnämndens mål är att fler ska läsa.", ("goal_word",)),
+        ("Sveriges mål är att nå nettonoll.", ()),
+        # a goal named in a purpose clause is what the work serves, not a goal the text sets
+        ("Arbetet sker i samverkan för att bidra till kommunens mål om god livskvalitet.", ()),
+        ("Dessa insatser blir viktiga verktyg i arbetet att nå målen.", ()),
     ],
 )
 def test_goal_cues(text: str, cues: tuple[str, ...]) -> None:
