@@ -64,6 +64,10 @@ class SentenceTransformerEncoder:
                     progress(len(batch))
         return out
 
+    def encode_padded(self, texts: Sequence[str]) -> np.ndarray:
+        """A few short texts in one pass: sentence-transformers pads every batch already."""
+        return self.encode(texts)
+
 
 class TextEncoder(Protocol):
     """Anything that turns prepared inputs (prefixes applied) into normalised vectors: the
@@ -133,9 +137,7 @@ class Embedder:
 
     def encode_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Several queries in one pass of the model (a row each)."""
-        texts = [self.spec.query_prefix + q for q in queries]
-        engine = self.engine
-        return engine.encode_padded(texts) if isinstance(engine, OnnxEncoder) else engine.encode(texts)
+        return self.engine.encode_padded([self.spec.query_prefix + q for q in queries])
 
     def encode_passages(
         self,
