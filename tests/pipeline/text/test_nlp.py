@@ -82,6 +82,12 @@ def test_english_sentences() -> None:
         ("målen", "mål"),
         ("vård", "vård"),
         ("vården", "vård"),
+        # the present tense is the verb's, not the agent noun's ("arbetar" → "arbetare" in the table)
+        ("arbetar", "arbeta"),
+        ("arbetade", "arbeta"),
+        ("skapar", "skapa"),
+        ("arbetare", "arbetare"),
+        ("arbetarna", "arbetare"),
         # unknown words come back lower-cased; lexical.analyze normalises them
         ("Kompetensförsörjningen", "kompetensförsörjningen"),
     ],
