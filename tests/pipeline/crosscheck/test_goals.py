@@ -132,6 +132,17 @@ def test_the_plan_states_desired_states_under_its_strategic_goals() -> None:
     assert "goal_section" in goal.cues
 
 
+def test_a_heading_that_states_a_goal_is_a_goal_on_its_page() -> None:
+    [goal] = find(RUS, "Norrbotten ska vara en arktisk testbädd för Europa")
+    assert (goal.source, goal.pages, goal.cues) == ("heading", (26,), ("modal",))
+
+
+@pytest.mark.parametrize("heading", ["Folkhälsa, hälsa och vård", "Bilaga 4 Den politiska styrningen"])
+def test_a_noun_phrase_heading_is_no_goal(heading: str) -> None:
+    """An infinitive-looking first word ("Folkhälsa", "Bilaga") makes no heading a goal."""
+    assert not extract_goals([passage("Text under rubriken om vården i länet.", section=(heading,))])
+
+
 @pytest.mark.parametrize(
     ("file_name", "fragment"),
     [
@@ -168,7 +179,11 @@ def test_every_goal_cites_its_passages() -> None:
         passages = {p.passage_id: p for p in corpus_document(file_name).passages}
         for goal in goals_of(file_name):
             assert goal.passage_id == goal.passage_ids[0]
-            assert set(goal.pages) == {page for pid in goal.passage_ids for page in passages[pid].pages}
+            spanned = {page for pid in goal.passage_ids for page in passages[pid].pages}
+            if goal.source == "heading":  # the heading's own page: where its first passage starts
+                assert set(goal.pages) <= spanned and len(goal.pages) == 1
+            else:
+                assert set(goal.pages) == spanned
             assert len(goal.page_labels) == len(goal.pages)
 
 
