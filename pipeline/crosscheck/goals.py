@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.crosscheck.goal_cues import CLAUSE_STARTERS, goal_cues, is_verb_form
 from pipeline.crosscheck.quantities import Quantity, parse_direction, parse_quantities, parse_years
+from pipeline.crosscheck.statements import cut_at_breaks, hard_breaks
 from pipeline.records import Cited, Passage
 from pipeline.text.nlp import sentences
 
@@ -170,12 +171,15 @@ class _Candidate:
     baseline: tuple[Quantity, ...] = ()
 
 
-def _text_candidates(passage: Passage) -> Iterable[_Candidate]:
+def _text_candidates(passage: Passage, breaks: Sequence[tuple[str, str]] = ()) -> Iterable[_Candidate]:
     """Goal sentences and list items of a text passage.
 
     A lead-in ("… MÅL ÄR ATT NORRBOTTEN SKA:", or a sentence ending in ":") opens a
     list: its items are goals when the lead-in names goals or the passage stands under a
-    goal heading; otherwise they are read like any sentence.
+    goal heading; otherwise they are read like any sentence. Text is also cut at the hard
+    line breaks of the passage's pages (`statements.hard_breaks`), as the evidence is: an
+    item whose bullet is a drawing ends at its line ("… forsknings- och utvecklingsprogram"
+    / "Länet behöver även …").
     """
     lang = passage.lang
     # a footnote under a goal heading explains a term; only its own cues can make it a goal
@@ -199,7 +203,8 @@ def _text_candidates(passage: Passage) -> Iterable[_Candidate]:
             pieces = [*items, rest]
         if chunk.kind != "bullet":
             lead, after_heading = "", False
-        for sentence in (s for piece in pieces for s in sentences(piece, lang)):
+        cut = (part for piece in pieces for part in cut_at_breaks(piece, breaks))
+        for sentence in (s for part in cut for s in sentences(part, lang)):
             if sentence.rstrip().endswith(":"):
                 lead = sentence
                 continue
@@ -375,12 +380,15 @@ def _heading_candidates(passage: Passage, seen: set[str]) -> Iterable[_Candidate
                              heading, "heading", cues)
 
 
-def extract_goals(passages: Sequence[Passage]) -> list[Goal]:
-    """Goal statements of the passages, merged by text per document, in reading order."""
+def extract_goals(passages: Sequence[Passage], page_texts: Mapping[int, str] | None = None) -> list[Goal]:
+    """Goal statements of the passages, merged by text per document, in reading order
+    (``page_texts``, one document's text by page, give the hard line breaks)."""
     goals: dict[tuple[str, str], Goal] = {}
     headings: dict[str, set[str]] = {}
+    breaks = {page: hard_breaks(text) for page, text in (page_texts or {}).items()}
     for passage in sorted(passages, key=lambda p: (p.page or 0, p.ordinal)):
-        candidates = _table_candidates(passage) if passage.kind == "table" else _text_candidates(passage)
+        candidates = _table_candidates(passage) if passage.kind == "table" else _text_candidates(
+            passage, [b for page in passage.pages for b in breaks.get(page, ())])
         for candidate in (*_heading_candidates(passage, headings.setdefault(passage.doc_id, set())), *candidates):
             goal = _goal(candidate)
             if len(goal.text.split()) < MIN_ITEM_WORDS:

@@ -300,10 +300,10 @@ def _extract_goals(db: Path) -> tuple[list[Goal], list[Statement]]:
         statements: list[Statement] = []
         for doc_id in document_ids(conn):
             passages = passages_of(conn, doc_id)
-            goals.extend(extract_goals(passages))
             pages = page_texts(conn, doc_id)
             texts = {page: text for page, (_, text) in pages.items()}
             labels = {page: label for page, (label, _) in pages.items()}
+            goals.extend(extract_goals(passages, texts))
             statements.extend(statements_of(passages, texts, labels))
         write_goal_rows(conn, goal_rows(goals))
         write_statement_rows(conn, statement_rows(statements))

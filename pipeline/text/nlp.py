@@ -84,11 +84,13 @@ class Word(NamedTuple):
 
 def present_tense_fixes(table: dict[str, str], lemmas: frozenset[str]) -> dict[str, str]:
     """The Swedish table maps the present tense of a verb to the agent noun ("arbetar" →
-    "arbetare", "skapar" → "skapare", 494 such entries), so "arbetar" and "arbeta" fall apart
-    and "arbetar" meets "arbetare". Where the table knows the verb (the form less its "r"),
-    the form maps to the verb; the noun's own forms are untouched."""
+    "arbetare", "skapar" → "skapare"), so "arbetar" and "arbeta" fall apart and "arbetar" meets
+    "arbetare". Where the table knows the verb (the form less its "r", with a past tense
+    "arbetade" of its own), the form maps to the verb: 486 entries. A compound's first part
+    ("källar-" of "källare", not the verb of "källa") and the noun's own forms are untouched."""
     return {form: form[:-1] for form, lemma in table.items()
-            if form.endswith("ar") and lemma == form + "e" and form[:-1] in lemmas}
+            if form.endswith("ar") and lemma == form + "e" and form[:-1] in lemmas
+            and table.get(form[:-2] + "ade") == form[:-1]}
 
 
 @dataclass(frozen=True)

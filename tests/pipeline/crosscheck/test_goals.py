@@ -7,6 +7,7 @@ from functools import cache
 import pytest
 
 from bench.ingest_quality import corpus_document
+from pipeline.crosscheck.goal_cues import is_verb_form
 from pipeline.crosscheck.goals import Goal, extract_goals, goal_cues
 from pipeline.records import Passage
 
@@ -16,7 +17,10 @@ PLAN = "strategisk-plan-2023-2025.pdf"
 
 @cache
 def goals_of(file_name: str) -> tuple[Goal, ...]:
-    return tuple(extract_goals(corpus_document(file_name).passages))
+    """The goals as ingest extracts them: with the page texts, whose hard line breaks end items."""
+    document = corpus_document(file_name)
+    texts = {page.number: "\n".join(line.text for line in page.lines) for page in document.pages}
+    return tuple(extract_goals(document.passages, texts))
 
 
 def find(file_name: str, fragment: str) -> list[Goal]:
@@ -130,6 +134,38 @@ def test_the_plan_states_desired_states_under_its_strategic_goals() -> None:
     [goal] = find(PLAN, "Attraktiva livsmiljöer finns i hela Norrbotten som erbjuder bra boende")
     assert 19 in goal.pages
     assert "goal_section" in goal.cues
+
+
+def test_an_item_ends_at_its_line_when_its_bullet_is_a_drawing() -> None:
+    """RUS p. 28: "… i länet Stötta Norrbottens förmåga … utvecklingsprogram Länet behöver …"
+    is one run of text; the page's line breaks end each item."""
+    assert find(RUS, "Utveckla innovativa miljöer och mötesplatser i länet")
+    [goal] = find(RUS, "Stötta Norrbottens förmåga")
+    assert goal.text == "Stötta Norrbottens förmåga att medverka i europeiska forsknings- och utvecklingsprogram"
+
+
+def test_hard_line_breaks_cut_a_run_on_list() -> None:
+    text = ("FÖRSLAG TILL ÅTGÄRDER Utveckla innovativa miljöer i länet Stötta länets förmåga att medverka i "
+            "forskningsprogram Länet behöver även öka samarbetet med andra regioner och länder, vilket kan bidra "
+            "till att attrahera nya investeringar och etableringar.")
+    page = ("FÖRSLAG TILL ÅTGÄRDER\nUtveckla innovativa miljöer i länet\n"
+            "Stötta länets förmåga att medverka i forskningsprogram\n"
+            "Länet behöver även öka samarbetet med andra regioner och länder, vilket kan bidra\n"
+            "till att attrahera nya investeringar och etableringar.")
+    texts = [g.text for g in extract_goals([passage(text)], {1: page})]
+    assert texts[:2] == ["Utveckla innovativa miljöer i länet", "Stötta länets förmåga att medverka i forskningsprogram"]
+    glued = [g.text for g in extract_goals([passage(text)])]  # without the page, the item runs on
+    assert not any(t == "Stötta länets förmåga att medverka i forskningsprogram" for t in glued)
+
+
+@pytest.mark.parametrize(
+    ("word", "verb"),
+    [("Utveckla", True), ("Stärk", True), ("Genomföra", True), ("Bygga", True), ("Ha", True),
+     # nouns and adjectives that end like an infinitive have no present tense in the table
+     ("Källa", False), ("Bilaga", False), ("Folkhälsa", False), ("Sista", False), ("Källa:", False)],
+)
+def test_verb_forms_need_a_present_tense(word: str, verb: bool) -> None:
+    assert is_verb_form(word) is verb
 
 
 def test_a_heading_that_states_a_goal_is_a_goal_on_its_page() -> None:
