@@ -41,6 +41,14 @@ BREAK_SLACK = 4
 counts as a hard break (characters of a proportional font differ in width)."""
 TAIL_WORDS = 2
 """Closing words of a line that, with the next line's first word, locate the break in a passage."""
+OPEN_ENDINGS = frozenset({
+    "i", "på", "av", "till", "från", "med", "om", "för", "mot", "vid", "hos", "genom", "under", "över", "mellan",
+    "och", "eller", "samt", "att", "som", "en", "ett", "den", "det", "de", "ska", "skall", "kan", "bli", "vara",
+})
+"""Words no sentence or list item ends on (prepositions, conjunctions, articles, auxiliaries): a
+line ending in one continues on the next even when that line's first word would have fitted
+("… ska bli" / "Sveriges mest välkomnande …", "Män i" / "Norrbotten"). Of the 314 breaks found
+in the three PDFs, 5 ended so and all 5 were wraps."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ def hard_breaks(page_text: str) -> list[tuple[str, str]]:
     found = []
     for i, (line, following) in enumerate(zip(lines, lines[1:])):
         if not line or not following or not line[-1].isalpha() or not following[0].isupper():
+            continue
+        if line.split()[-1].lower() in OPEN_ENDINGS:
             continue
         width = max(len(other) for other in lines[max(0, i - BREAK_WINDOW) : i + BREAK_WINDOW + 2])
         head = following.split()[0]

@@ -33,7 +33,8 @@ FORMAT_VERSION = 8
 """Bumped when the files change shape or what ingest derives into them changes (6: statements
 cut at hard line breaks; 7: sentence and unit vectors beside FAISS; 8: goal cues for any
 region or municipality, goal words only in main clauses, headings that state a goal, goals cut at
-hard line breaks, verb forms need a present tense; Swedish present tenses lemmatised as verbs); an index of another format is
+hard line breaks, no break after a word no sentence ends on, verb forms need a present tense;
+Swedish present tenses lemmatised as verbs); an index of another format is
 rebuilt on ingest."""
 
 def checksums(directory: Path) -> dict[str, str]:

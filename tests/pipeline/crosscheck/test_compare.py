@@ -143,6 +143,14 @@ def test_a_line_that_ends_short_without_punctuation_ends_its_statement() -> None
     assert hard_breaks("Regionen arbetar i nära samverkan med\nNorrbottens kommuner och med staten.") == []
 
 
+def test_a_line_that_ends_on_a_word_no_sentence_ends_on_is_no_break() -> None:
+    """RUS p. 9: the short line "… ska bli" goes on with "Sveriges mest välkomnande …"."""
+    page = ("Den regionala utvecklingsstrategin fastställer att visionen för länet är hög och tydlig,\n"
+            "Visionen är att Norrbotten ska bli\nSveriges mest välkomnande och nytänkande län.")
+    assert hard_breaks(page) == []
+    assert hard_breaks(page.replace("ska bli", "ska växa")) == [("ska växa", "Sveriges")]
+
+
 # --- the corpus -----------------------------------------------------------------------------
 
 
