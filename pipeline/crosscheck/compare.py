@@ -36,7 +36,7 @@ import numpy as np
 from pipeline.crosscheck.evidence import Candidate, EvidenceIndex, cached
 from pipeline.crosscheck.explain import Explanation, QuantityPair, explain
 from pipeline.crosscheck.goal_cues import goal_cues
-from pipeline.crosscheck.goal_structure import StructuredGoal, Target, indicator_of, structure
+from pipeline.crosscheck.goal_structure import StructuredGoal, Target, structure
 from pipeline.crosscheck.goals import Goal, is_goal_heading
 from pipeline.crosscheck.stored import stored_goals, stored_statements
 from pipeline.errors import CompareError, UnknownDocument
@@ -164,7 +164,7 @@ def number_match(goal: StructuredGoal, candidates: Sequence[Candidate], index: E
     return ("other", *other) if other else (None, None, None)
 
 
-def topic_match(goal: StructuredGoal, candidates: Sequence[Candidate]) -> Candidate | None:
+def topic_match(goal: StructuredGoal, candidates: Sequence[Candidate], index: EvidenceIndex) -> Candidate | None:
     """The best candidate that sets a number for one of the indicator concepts the goal sets a
     number for ("klimatneutralt 2045" for "växthusgasutsläpp … ska minska med 70 % … 2030"):
     the target addresses the same indicator, with a number that is not comparable. Only
@@ -173,7 +173,7 @@ def topic_match(goal: StructuredGoal, candidates: Sequence[Candidate]) -> Candid
     if not goal.targets:
         return None
     return next((c for c in candidates
-                 if goal.indicator.shared_concepts(indicator_of(c.statement.text, c.statement.lang))
+                 if goal.indicator.shared_concepts(index.indicators[c.row])
                  and structure(c.statement.text, c.statement.lang).targets), None)
 
 
@@ -252,7 +252,7 @@ def check_goal(goal: Goal, vector: np.ndarray, index: EvidenceIndex, targets: Se
     pool = index.candidates(vector, structured.indicator, targets, CANDIDATES, ranks)
     numbers, decisive, pair = number_match(structured, pool, index)
     best = pool[0] if pool else None
-    topical = topic_match(structured, pool)
+    topical = topic_match(structured, pool, index)
     features = Features(best.score if best else -1.0, bool(structured.targets), numbers, topical is not None)
     relation = decide(features, thresholds)
     evidence = decisive or (evidence_for(relation, features, thresholds, best, topical))

@@ -45,10 +45,10 @@ _OWN_ACTOR = (r"(?:vi|we|regionen|kommunen|staden|länet|landstinget|nämnden|st
               r"|region\s+\w+|\w+\s+(?:kommun|stad|län))")
 """Who a document speaks for, in any region or municipality: "vi", the organisation by kind
 ("regionen", "kommunen", "nämnden") or by name ("Region Västerbotten", "Simrishamns kommun")."""
-_OWN_OWNER = (r"(?:vår|våra|our|regionens|kommunens|kommuns|stadens|länets|läns|landstingets"
-              r"|\w*(?:nämndens|styrelsens|fullmäktiges)|region\s+\w+s|\w+\s+(?:kommuns|stads|läns))")
-"""The same actors as owners of a goal ("kommunens mål", "Region Västerbottens mål",
-"regionfullmäktiges mål"); any other genitive owner ("Idrottens mål") is another actor."""
+_OWN_OWNER = rf"(?:{_OWN_ACTOR}s|vår|våra|our|kommuns|stads|läns|\w*(?:nämndens|styrelsens|fullmäktiges))"
+"""The same actors as owners of a goal, in the genitive ("kommunens mål", "Region Västerbottens
+mål"), and the owners that have no subject form above ("vår", "kommuns", "regionfullmäktiges");
+any other genitive owner ("Idrottens mål") is another actor."""
 _WANT = re.compile(rf"\b{_OWN_ACTOR}\s+vill\b|\bvill\s+{_OWN_ACTOR}\b", re.IGNORECASE)
 _NEED = re.compile(r"\b(?:behöver|måste|krävs|bör|need(?:s)? to|must)\b", re.IGNORECASE)
 _SUBORDINATORS = frozenset(
@@ -129,20 +129,20 @@ def is_verb_form(word: str, lang: str = "sv") -> bool:
     lower = word.strip(",.;").lower()
     if lower in CLAUSE_STARTERS:
         return False
-    lemma = lexicon(lang).lookup(lower)
+    lex = lexicon(lang)
+    lemma = lex.lookup(lower)
     if lemma is None:  # an imperative the table lacks ("stärk") whose infinitive it knows ("stärka")
-        lemma = lexicon(lang).lookup(lower + "a")
+        lemma = lex.lookup(lower + "a")
     if lemma is None or not lemma.startswith(lower) or not (lemma.endswith("a") or lemma in _SHORT_INFINITIVES):
         return False
-    return lower != lemma or _conjugated(lemma, lang)
+    return lower != lemma or _conjugated(lemma, lex.table)
 
 
-def _conjugated(lemma: str, lang: str) -> bool:
+def _conjugated(lemma: str, table: dict[str, str]) -> bool:
     """Whether the lemma table has a present tense of ``lemma`` ("utvecklar", "bygger", "har",
-    "genomför"):
-    nouns and adjectives that end like an infinitive ("källa", "bilaga", "folkhälsa", "sista")
-    have none. Measured on the corpus headings: 9 of 14 that passed the ending test were such."""
-    table = lexicon(lang).table
+    "genomför"): nouns and adjectives that end like an infinitive ("källa", "bilaga",
+    "folkhälsa", "sista") have none. Measured on the corpus headings: 9 of 14 that passed the
+    ending test were such."""
     present = (lemma + "r", lemma[:-1] + "er", *((lemma[:-1],) if lemma.endswith("ra") else ()))  # "genomför"
     return any(table.get(form) == lemma for form in present)
 

@@ -99,11 +99,11 @@ def test_a_goal_whose_indicator_the_target_sets_a_number_for_cites_that_statemen
     statements = [_statement(t, i + 1) for i, t in enumerate(texts)]
     index = EvidenceIndex(statements, np.zeros((len(statements), 4), dtype=np.float32))
     candidates = index.candidates(np.zeros(4, dtype=np.float32), goal.indicator, ["tgt"], 10)
-    found = topic_match(goal, candidates)
+    found = topic_match(goal, candidates, index)
     assert found is not None and found.statement.text == texts[1]
-    assert topic_match(structure("Kulturlivet ska stärkas i hela länet."), candidates) is None
+    assert topic_match(structure("Kulturlivet ska stärkas i hela länet."), candidates, index) is None
     # a goal without a number names no measured indicator, even with a concept word
-    assert topic_match(structure("Verksamheten ska bli klimatneutral."), candidates) is None
+    assert topic_match(structure("Verksamheten ska bli klimatneutral."), candidates, index) is None
 
 
 def test_a_suspended_compound_part_is_a_part_of_the_evidence_and_a_word_of_the_goal() -> None:
